@@ -1,0 +1,69 @@
+"""One exception hierarchy for clustergraph; the API maps each class to an HTTP status in one handler.
+
+    ClusterGraphError
+    ├── BuildError                 a source file does not parse, or the build cannot finish
+    │   └── ValidationFailed       SHACL or a quality-check query found violations
+    ├── QueryError
+    │   ├── QueryNotFound          no named query with that name             (404)
+    │   ├── QueryParameterError    a parameter is missing, unknown or mistyped (422)
+    │   ├── QuerySyntaxError       the SPARQL text does not parse            (400)
+    │   ├── QueryRefused           the query asks for something not allowed  (400/403)
+    │   ├── QueryTimeout           the query ran past the configured limit   (503)
+    │   └── ResultTooLarge         the answer exceeds the configured limit   (413)
+    ├── ResourceNotFound           no such resource IRI in the graph          (404)
+    └── StoreError                 the store is missing or unreachable        (503)
+"""
+
+from __future__ import annotations
+
+
+class ClusterGraphError(Exception):
+    """Base class of every error clustergraph raises on purpose."""
+
+
+class BuildError(ClusterGraphError):
+    """The build could not finish; nothing was written to the release folder."""
+
+
+class ValidationFailed(BuildError):
+    """The data does not conform; `report` is the readable, per-violation report."""
+
+    def __init__(self, message: str, report: str) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(ClusterGraphError):
+    """A query could not be answered because of what was asked."""
+
+
+class QueryNotFound(QueryError):
+    pass
+
+
+class QueryParameterError(QueryError):
+    pass
+
+
+class QuerySyntaxError(QueryError):
+    pass
+
+
+class QueryRefused(QueryError):
+    pass
+
+
+class QueryTimeout(QueryError):
+    pass
+
+
+class ResultTooLarge(QueryError):
+    pass
+
+
+class ResourceNotFound(ClusterGraphError):
+    pass
+
+
+class StoreError(ClusterGraphError):
+    pass

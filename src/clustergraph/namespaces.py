@@ -1,0 +1,83 @@
+"""The one place for IRIs and prefixes.
+
+Every module, query and test takes its namespaces from here; `queries/*.rq` declare the same
+prefixes (a test checks they agree), so a typo in a namespace cannot spread silently.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/clustergraph/"
+ONTOLOGY_IRI = BASE + "ontology"
+CG = Namespace(ONTOLOGY_IRI + "#")
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+WD = Namespace("http://www.wikidata.org/entity/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+# Every kind of resource has its own IRI space `…/id/{kind}/{slug}` and a prefix of the same name.
+RESOURCE_KINDS: tuple[str, ...] = (
+    "case",
+    "region",
+    "cluster",
+    "institution",
+    "instrument",
+    "function",
+    "outcome",
+    "lesson",
+    "focus",
+    "stage",
+    "facilitator-function",
+    "competence",
+    "role",
+    "study",
+    "conclusion",
+    "source",
+    "passage",
+    "scheme",
+)
+
+PREFIXES: dict[str, str] = {
+    "cg": str(CG),
+    "id": str(ID),
+    "graph": str(GRAPH),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "org": str(ORG),
+    "bibo": str(BIBO),
+    "wd": str(WD),
+    "sh": str(SH),
+    **{kind: str(ID[f"{kind}/"]) for kind in RESOURCE_KINDS},
+}
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+
+def source_graph(name: str) -> str:
+    """The named graph holding what one source (one `data/<name>/` folder) says."""
+    return str(GRAPH[f"source/{name}"])
+
+
+def resource_iri(kind: str, slug: str) -> str:
+    return str(ID[f"{kind}/{slug}"])
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the project's prefixes (and only those) so every serialization reads the same."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or PREFIXES).items())

@@ -1,0 +1,156 @@
+"""The catalogue of named queries: one `queries/<name>.rq` file each, with `#+` YAML front-matter.
+
+Front-matter keys (all optional but `summary`):
+
+    #+ summary: One line that says what the query answers.
+    #+ description: Longer text for the API docs.
+    #+ tags: [cases, instruments]
+    #+ parameters:
+    #+   case:
+    #+     type: iri          # iri | string | integer | language
+    #+     kind: case         # with type iri: a bare slug `oregon` means …/id/case/oregon
+    #+     required: true
+    #+     description: The policy case.
+    #+     example: oregon
+
+A parameter `case` binds the query variable `?case` as an RDF term (SEP-0007 substitution), never as
+text spliced into the query. An optional parameter that is not given leaves its variable free.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from rdflib import XSD, Literal as RDFLiteral, URIRef
+from rdflib.term import Identifier
+
+from clustergraph.errors import QueryNotFound, QueryParameterError
+from clustergraph.namespaces import ID
+
+ParameterType = Literal["iri", "string", "integer", "language"]
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+_FRONT_MATTER = re.compile(r"^#\+ ?(.*)$")
+_FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: ParameterType = "string"
+    kind: str | None = None
+    required: bool = False
+    description: str = ""
+    example: str | None = None
+
+    def to_term(self, raw: str) -> Identifier:
+        """Turn what a user typed into the RDF term to bind, or say precisely why it cannot be."""
+        if self.type == "iri":
+            return self._iri(raw)
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
+                raise QueryParameterError(f"parameter {self.name!r}: {raw!r} is not an integer")
+            return RDFLiteral(int(raw), datatype=XSD.integer)
+        if self.type == "language":
+            if not _LANGUAGE.fullmatch(raw):
+                raise QueryParameterError(f"parameter {self.name!r}: {raw!r} is not a BCP 47 language tag")
+            return RDFLiteral(raw.lower())
+        return RDFLiteral(raw)
+
+    def _iri(self, raw: str) -> URIRef:
+        if self.kind and _SLUG.fullmatch(raw):
+            return URIRef(ID[f"{self.kind}/{raw}"])
+        if _ABSOLUTE_IRI.fullmatch(raw):
+            return URIRef(raw)
+        expected = f"a slug of a {self.kind} (e.g. {self.example}) or " if self.kind else ""
+        raise QueryParameterError(f"parameter {self.name!r}: {raw!r} is not {expected}an absolute IRI")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    summary: str
+    text: str
+    form: QueryForm
+    path: Path
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bindings(self, raw: Mapping[str, str]) -> dict[str, Identifier]:
+        """Typed RDF terms for the given raw values; unknown and missing parameters are errors."""
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise QueryParameterError(
+                f"query {self.name!r} has no parameter {', '.join(map(repr, unknown))}; "
+                f"it takes: {', '.join(known) or 'none'}"
+            )
+        missing = [p.name for p in self.parameters if p.required and p.name not in raw]
+        if missing:
+            raise QueryParameterError(f"query {self.name!r} needs parameter {', '.join(map(repr, missing))}")
+        return {name: known[name].to_term(value) for name, value in raw.items()}
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta = _front_matter(text, path)
+    form = _FORM.search(_strip_comments(text))
+    if form is None:
+        raise ValueError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    if "summary" not in meta:
+        raise ValueError(f"{path}: the front-matter needs a `summary`")
+    return NamedQuery(
+        name=path.stem,
+        summary=str(meta["summary"]),
+        description=str(meta.get("description", "")).strip(),
+        tags=tuple(meta.get("tags", ())),
+        parameters=tuple(_parameter(n, spec or {}) for n, spec in (meta.get("parameters") or {}).items()),
+        text=text,
+        form=form.group(1).upper(),  # type: ignore[arg-type]
+        path=path,
+    )
+
+
+def load_catalog(directory: Path) -> dict[str, NamedQuery]:
+    """Every `*.rq` directly in `directory` (the `checks/` below it are quality checks, not API)."""
+    return {q.name: q for q in (parse_named_query(p) for p in sorted(directory.glob("*.rq")))}
+
+
+def get_query(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
+    try:
+        return catalog[name]
+    except KeyError:
+        raise QueryNotFound(f"no named query {name!r}; see /api/queries for the list") from None
+
+
+def _front_matter(text: str, path: Path) -> dict[str, Any]:
+    lines = [m.group(1) for m in map(_FRONT_MATTER.match, text.splitlines()) if m]
+    meta = yaml.safe_load("\n".join(lines)) if lines else {}
+    if not isinstance(meta, dict):
+        raise ValueError(f"{path}: the #+ front-matter is not a YAML mapping")
+    return meta
+
+
+def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
+    example = spec.get("example")
+    return Parameter(
+        name=name,
+        type=spec.get("type", "string"),
+        kind=spec.get("kind"),
+        required=bool(spec.get("required", False)),
+        description=str(spec.get("description", "")),
+        example=None if example is None else str(example),
+    )
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))

@@ -1,0 +1,44 @@
+"""Settings, read from the environment (prefix `CLUSTERGRAPH_`) when asked for, never at import time."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLUSTERGRAPH_", extra="ignore")
+
+    project_dir: Path = Field(default_factory=Path.cwd, description="Where ontology/, data/, shapes/ and queries/ live.")
+    release_dir: Path = Field(default=Path("release"), description="Where `build` writes and `serve` reads.")
+    store: Literal["embedded", "remote"] = "embedded"
+    store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")
+    remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
+    remote_update_url: str | None = Field(default=None, description="SPARQL 1.1 update endpoint, used only to load a release.")
+    remote_store_url: str | None = Field(default=None, description="Graph Store Protocol endpoint, used only to load a release.")
+    query_timeout_s: float = Field(default=10.0, gt=0)
+    max_results: int = Field(default=10_000, gt=0)
+    max_query_bytes: int = Field(default=64_000, gt=0)
+    query_workers: int = Field(default=2, ge=1)
+    cors_origins: list[str] = Field(default_factory=list)
+    base_url: str | None = Field(default=None, description="Public base URL; IRIs under https://w3id.org/clustergraph/ resolve here.")
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.project_dir / path
+
+    @property
+    def release_path(self) -> Path:
+        return self.resolve(self.release_dir)
+
+    @property
+    def store_path(self) -> Path:
+        return self.resolve(self.store_dir)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
