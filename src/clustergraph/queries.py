@@ -100,17 +100,18 @@ class NamedQuery:
         return {name: known[name].to_term(value) for name, value in raw.items()}
 
 
-def parse_named_query(path: Path) -> NamedQuery:
+def parse_named_query(path: Path, *, require_summary: bool = True) -> NamedQuery:
+    """Read one .rq file; an ad-hoc query (`clustergraph query`) may go without front-matter."""
     text = path.read_text(encoding="utf-8")
     meta = _front_matter(text, path)
     form = _FORM.search(_strip_comments(text))
     if form is None:
         raise ValueError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
-    if "summary" not in meta:
+    if require_summary and "summary" not in meta:
         raise ValueError(f"{path}: the front-matter needs a `summary`")
     return NamedQuery(
         name=path.stem,
-        summary=str(meta["summary"]),
+        summary=str(meta.get("summary", "")),
         description=str(meta.get("description", "")).strip(),
         tags=tuple(meta.get("tags", ())),
         parameters=tuple(_parameter(n, spec or {}) for n, spec in (meta.get("parameters") or {}).items()),

@@ -1,0 +1,128 @@
+"""The `clustergraph` command: a thin layer over plain functions that the tests call directly."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from clustergraph.errors import ClusterGraphError, ValidationFailed
+from clustergraph.settings import Settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        return int(args.run(args, settings))
+    except ValidationFailed as failure:
+        print(f"error: {failure}\n\n{failure.report}", file=sys.stderr)
+        return EXIT_FAILED
+    except ClusterGraphError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.build import build
+
+    result = build(_project_dir(args, settings), _release_dir(args, settings))
+    triples = result.report["triples"]
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.report["timings_s"].items())
+    print(
+        f"release written to {result.release_dir}: {triples['ontology']} ontology, "
+        f"{triples['asserted_data']} asserted and {triples['inferred']} inferred triples ({timings})"
+    )
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.build import validate_files
+
+    report = validate_files(_project_dir(args, settings), args.files)
+    if report.conforms:
+        print(f"{len(args.files)} file(s) conform")
+        return EXIT_OK
+    print(report.render(), file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _query(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.querying import run_query_file
+
+    params = dict(_key_value(p) for p in args.param)
+    sys.stdout.write(
+        run_query_file(args.file, _release_dir(args, settings), params, args.format, entailment=not args.asserted)
+    )
+    return EXIT_OK
+
+
+def _fmt(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.formatting import format_paths
+
+    changed = format_paths(args.paths, check=args.check)
+    for path in changed:
+        print(f"{'would reformat' if args.check else 'reformatted'} {path}")
+    return EXIT_FAILED if args.check and changed else EXIT_OK
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.serve import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def _project_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return (args.project or settings.project_dir).resolve()
+
+
+def _release_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.release).resolve() if args.release else settings.release_path
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"--param takes NAME=VALUE, not {text!r}")
+    return name, value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clustergraph", description="A knowledge graph of regional cluster policy.")
+    parser.add_argument("--project", type=Path, help="folder with ontology/, data/, shapes/, queries/ (default: $CLUSTERGRAPH_PROJECT_DIR or .)")
+    parser.add_argument("--release", help="release folder (default: $CLUSTERGRAPH_RELEASE_DIR or ./release)")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="load, reason, validate and write release/")
+    build.set_defaults(run=_build)
+
+    validate = commands.add_parser("validate", help="validate extra Turtle files against the shapes")
+    validate.add_argument("files", nargs="+", type=Path)
+    validate.set_defaults(run=_validate)
+
+    query = commands.add_parser("query", help="run a .rq file on the built graph")
+    query.add_argument("file", type=Path)
+    query.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
+    query.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
+    query.add_argument("--asserted", action="store_true", help="leave the inferred graph out")
+    query.set_defaults(run=_query)
+
+    fmt = commands.add_parser("fmt", help="rewrite Turtle files in canonical form")
+    fmt.add_argument("paths", nargs="+", type=Path)
+    fmt.add_argument("--check", action="store_true", help="only say which files are not canonical")
+    fmt.set_defaults(run=_fmt)
+
+    serve = commands.add_parser("serve", help="serve the release over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The one small interface every store satisfies: the embedded Oxigraph and any remote SPARQL 1.1 server.
+
+The service talks only to `GraphStore`; the choice of backend is the `store` setting. Terms cross the
+interface in the shape of SPARQL 1.1 JSON results (`Term`), so a remote server's answer and the
+embedded store's look alike to the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from rdflib.term import Identifier
+
+TermType = Literal["uri", "literal", "bnode", "triple"]
+
+
+@dataclass(frozen=True)
+class Term:
+    type: TermType
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Solutions:
+    """Rows of a SELECT (or the answer of an ASK, in `boolean`), at most `limit` of them."""
+
+    variables: tuple[str, ...]
+    rows: tuple[Mapping[str, Term], ...]
+    truncated: bool = False
+    boolean: bool | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What a query sees: the SPARQL Protocol's default-graph-uri / named-graph-uri, or our default.
+
+    With neither given, the default graph is the union of the asserted graphs, plus the inferred
+    graph when `entailment` is on.
+    """
+
+    default_graphs: Sequence[str] = ()
+    named_graphs: Sequence[str] = ()
+    entailment: bool = True
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    """A query answer already serialized by the store in `media_type`."""
+
+    body: bytes
+    media_type: str
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    text: str
+    bindings: Mapping[str, Identifier] = field(default_factory=dict)
+    dataset: Dataset = field(default_factory=Dataset)
+    limit: int | None = None
+
+
+class GraphStore(Protocol):
+    def solutions(self, request: QueryRequest) -> Solutions:
+        """Run a SELECT or ASK and return its rows as terms."""
+        ...
+
+    def serialized(self, request: QueryRequest, media_type: str) -> SerializedResult:
+        """Run any query form and serialize its answer as `media_type`."""
+        ...
+
+    def graph(self, name: str | None, media_type: str) -> bytes:
+        """One named graph (or the default graph, `None`), serialized: the Graph Store Protocol's GET."""
+        ...
+
+    def graph_names(self) -> Sequence[str]:
+        ...
+
+    def close(self) -> None:
+        ...

@@ -1,0 +1,162 @@
+"""`clustergraph build`: what it writes, and how it fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from clustergraph.build import BuildResult, build
+from clustergraph.cli import main
+from clustergraph.errors import BuildError, ValidationFailed
+from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+
+SOURCE = "creative-economy-2017-07"
+
+
+@pytest.fixture
+def project_copy(project_dir: Path, tmp_path: Path) -> Path:
+    """A throw-away copy of the sources, to break on purpose."""
+    copy = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(project_dir / folder, copy / folder)
+    return copy
+
+
+def test_release_holds_every_artifact_and_each_parses(release_dir: Path) -> None:
+    for name, fmt in [("ontology.ttl", "turtle"), ("ontology.owl", "xml"), ("ontology.jsonld", "json-ld"),
+                      ("data.ttl", "turtle"), ("inferred.ttl", "turtle")]:
+        assert len(Graph().parse(release_dir / name, format=fmt)) > 0, name
+    dataset = Dataset()
+    dataset.parse(release_dir / "dataset.nq", format="nquads")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert names == {str(ONTOLOGY_GRAPH), source_graph(SOURCE), str(INFERRED_GRAPH)}
+
+
+def test_inferred_triples_are_kept_apart_from_asserted_ones(release_store: ox.Store) -> None:
+    inferred = set(ox_triples(release_store, str(INFERRED_GRAPH)))
+    asserted = set(ox_triples(release_store, source_graph(SOURCE))) | set(ox_triples(release_store, str(ONTOLOGY_GRAPH)))
+    assert inferred, "the reasoner inferred nothing"
+    assert not inferred & asserted
+
+
+def ox_triples(store: ox.Store, graph: str) -> list[tuple[str, str, str]]:
+    return [(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+
+
+def test_report_counts_triples_and_says_where_the_time_went(built: BuildResult) -> None:
+    report = json.loads((built.release_dir / "report.json").read_text(encoding="utf-8"))
+    assert report == built.report
+    assert set(report["timings_s"]) == {"load", "reason", "validate", "write"}
+    assert report["triples"]["asserted_data"] == report["graphs"][source_graph(SOURCE)]
+    assert report["instances_per_class"]["cg:PolicyCase"] >= 4
+
+
+def test_two_builds_of_the_same_sources_write_the_same_dataset(built: BuildResult, project_dir: Path, tmp_path: Path) -> None:
+    again = build(project_dir, tmp_path / "release")
+    assert (again.release_dir / "dataset.nq").read_bytes() == (built.release_dir / "dataset.nq").read_bytes()
+
+
+def _existing_release(project: Path, tmp_path: Path) -> Path:
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "dataset.nq").write_text("previous release\n", encoding="utf-8")
+    return release
+
+
+def _assert_untouched(release: Path) -> None:
+    assert [p.name for p in release.parent.iterdir() if p.name.startswith(".release")] == []
+    assert (release / "dataset.nq").read_text(encoding="utf-8") == "previous release\n"
+    assert sorted(p.name for p in release.iterdir()) == ["dataset.nq"]
+
+
+def test_a_parse_error_names_the_file_and_writes_nothing(project_copy: Path, tmp_path: Path) -> None:
+    broken = project_copy / "data" / SOURCE / "broken.ttl"
+    broken.write_text("@prefix cg: <https://w3id.org/clustergraph/ontology#> .\ncg:x cg:y \n", encoding="utf-8")
+    release = _existing_release(project_copy, tmp_path)
+    with pytest.raises(BuildError, match=r"broken\.ttl: does not parse as Turtle"):
+        build(project_copy, release)
+    _assert_untouched(release)
+
+
+def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(project_copy: Path, tmp_path: Path) -> None:
+    (project_copy / "data" / SOURCE / "bad-case.ttl").write_text(
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/clustergraph/id/case/nowhere> a cg:PolicyCase ;\n"
+        '    rdfs:label "Nowhere"@en , "Нигде"@ru .\n',
+        encoding="utf-8",
+    )
+    release = _existing_release(project_copy, tmp_path)
+    with pytest.raises(ValidationFailed) as failure:
+        build(project_copy, release)
+    assert "bad-case.ttl" in failure.value.report
+    assert "case:nowhere" in failure.value.report
+    assert "cg:inRegion" in failure.value.report
+    _assert_untouched(release)
+
+
+def test_an_individual_in_two_disjoint_classes_is_refused(project_copy: Path, tmp_path: Path) -> None:
+    (project_copy / "data" / SOURCE / "impossible.ttl").write_text(
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
+        "<https://w3id.org/clustergraph/id/region/oregon> a cg:PolicyCase .\n",
+        encoding="utf-8",
+    )
+    release = _existing_release(project_copy, tmp_path)
+    with pytest.raises(BuildError, match="inconsistent"):
+        build(project_copy, release)
+    _assert_untouched(release)
+
+
+def test_cli_build_exits_non_zero_with_a_readable_message(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project_copy / "ontology" / "clustergraph.ttl").write_text("this is not turtle", encoding="utf-8")
+    code = main(["--project", str(project_copy), "--release", str(tmp_path / "release"), "build"])
+    assert code == 1
+    assert "clustergraph.ttl: does not parse as Turtle" in capsys.readouterr().err
+    assert not (tmp_path / "release").exists()
+
+
+def test_cli_validate_accepts_good_and_rejects_bad_files(
+    project_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.ttl"
+    good.write_text("@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n", encoding="utf-8")
+    assert main(["--project", str(project_dir), "validate", str(good)]) == 0
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/clustergraph/id/case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
+        encoding="utf-8",
+    )
+    assert main(["--project", str(project_dir), "validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.ttl" in err and "case:nowhere" in err
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_cli_query_prints_the_answer_in_each_format(
+    fmt: str, project_dir: Path, release_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = project_dir / "queries" / "stages-in-order.rq"
+    assert main(["--release", str(release_dir), "query", str(query), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        bindings = json.loads(out)["results"]["bindings"]
+        assert len(bindings) == 3
+    else:
+        assert "potential" in out.lower()
+
+
+def test_cli_query_with_an_unknown_parameter_fails_cleanly(
+    project_dir: Path, release_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = project_dir / "queries" / "stages-in-order.rq"
+    assert main(["--release", str(release_dir), "query", str(query), "-p", "nope=1"]) == 1
+    assert "has no parameter 'nope'" in capsys.readouterr().err
