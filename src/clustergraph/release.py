@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Graph
+from rdflib import RDF, BNode, Graph
+from rdflib.compare import to_canonical_graph
 
 from clustergraph.canonical import canonical_turtle
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, source_graph
@@ -51,8 +53,9 @@ def write_release(release: Release, target: Path, timings: Mapping[str, float]) 
 
 
 def _write_artifacts(release: Release, folder: Path, timings: Mapping[str, float]) -> dict[str, Any]:
+    started = time.perf_counter()
     (folder / "ontology.ttl").write_text(canonical_turtle(release.ontology), encoding="utf-8")
-    release.ontology.serialize(folder / "ontology.owl", format="pretty-xml")
+    release.ontology.serialize(folder / "ontology.owl", format="xml")
     release.ontology.serialize(folder / "ontology.jsonld", format="json-ld", auto_compact=True)
     data = bind_prefixes(Graph())
     for graph in release.data.values():
@@ -60,7 +63,7 @@ def _write_artifacts(release: Release, folder: Path, timings: Mapping[str, float
     (folder / "data.ttl").write_text(canonical_turtle(data), encoding="utf-8")
     (folder / "inferred.ttl").write_text(canonical_turtle(release.inferred), encoding="utf-8")
     (folder / DATASET_FILE).write_text(_nquads(release.named_graphs()), encoding="utf-8")
-    report = _report(release, data, timings)
+    report = _report(release, data, {**timings, "write": time.perf_counter() - started})
     (folder / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return report
 
@@ -69,10 +72,17 @@ def _nquads(graphs: Mapping[str, Graph]) -> str:
     """N-Quads sorted line by line, so two builds of the same sources give the same bytes."""
     lines: list[str] = []
     for name, graph in graphs.items():
-        for triple_line in graph.serialize(format="nt").splitlines():
+        for triple_line in _stable_blank_nodes(graph).serialize(format="nt").splitlines():
             if triple_line.strip():
                 lines.append(f"{triple_line[:-1].rstrip()} <{name}> .")
     return "\n".join(sorted(lines)) + "\n"
+
+
+def _stable_blank_nodes(graph: Graph) -> Graph:
+    """Blank nodes relabelled from their content (rdflib's canonical labelling), so labels do not change per run."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    return to_canonical_graph(graph)
 
 
 def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict[str, Any]:
