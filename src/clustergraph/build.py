@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clustergraph.errors import ValidationFailed
 from clustergraph.load import Sources, load_files, load_project
 from clustergraph.reason import infer
 from clustergraph.release import Release, write_release
@@ -62,12 +61,9 @@ def check(sources: Sources, project_dir: Path) -> ValidationReport:
         origins=sources.origins,
         checks_dir=project_dir / "queries" / "checks",
     )
-    combined = ValidationReport(violations=ontology_report.violations + data_report.violations)
-    if not combined.conforms:
-        count = sum(1 for v in combined.violations if v.severity == "Violation")
-        raise ValidationFailed(f"validation failed with {count} violation(s)", combined.render())
+    combined = ontology_report + data_report
+    combined.raise_for_violations("the ontology and data")
     return combined
-
 
 
 def validate_files(project_dir: Path, files: Sequence[Path]) -> ValidationReport:

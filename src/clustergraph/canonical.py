@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from rdflib import OWL, RDF, BNode, Graph
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from clustergraph.namespaces import SH, bind_prefixes
@@ -30,6 +31,7 @@ _PREFIX_LINE = re.compile(r"^PREFIX (\S*): <([^>]*)>$")
 
 
 def canonical_turtle(graph: Graph) -> str:
+    graph = stable_blank_nodes(graph)
     prefixes: dict[str, str] = {}
     sections: list[str] = []
     for title, subjects in _sections(graph):
@@ -37,6 +39,18 @@ def canonical_turtle(graph: Graph) -> str:
         sections.append(f"# -- {title} " + "-" * max(3, 92 - len(title)) + "\n\n" + "\n".join(blocks))
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
     return header + "\n" + "\n".join(sections)
+
+
+def stable_blank_nodes(graph: Graph) -> Graph:
+    """Blank nodes relabelled from their content (rdflib's canonical labelling): the same on every run."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    stable = bind_prefixes(Graph())
+    stable += to_canonical_graph(graph)
+    for prefix, namespace in graph.namespaces():
+        if prefix and prefix not in dict(stable.namespaces()):
+            stable.bind(prefix, namespace)
+    return stable
 
 
 def _sections(graph: Graph) -> Iterator[tuple[str, list[Node]]]:

@@ -18,6 +18,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SHAPES = Namespace(BASE + "shapes#")
 
 # Every kind of resource has its own IRI space `…/id/{kind}/{slug}` and a prefix of the same name.
 RESOURCE_KINDS: tuple[str, ...] = (
@@ -56,6 +57,7 @@ PREFIXES: dict[str, str] = {
     "bibo": str(BIBO),
     "wd": str(WD),
     "sh": str(SH),
+    "cgsh": str(SHAPES),
     **{kind: str(ID[f"{kind}/"]) for kind in RESOURCE_KINDS},
 }
 

@@ -4,6 +4,7 @@ Front-matter keys (all optional but `summary`):
 
     #+ summary: One line that says what the query answers.
     #+ description: Longer text for the API docs.
+    #+ message: What one row means (quality checks in `checks/`: shown in the validation report).
     #+ tags: [cases, instruments]
     #+ parameters:
     #+   case:
@@ -84,6 +85,7 @@ class NamedQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    message: str = ""
 
     def bindings(self, raw: Mapping[str, str]) -> dict[str, Identifier]:
         """Typed RDF terms for the given raw values; unknown and missing parameters are errors."""
@@ -113,6 +115,7 @@ def parse_named_query(path: Path, *, require_summary: bool = True) -> NamedQuery
         name=path.stem,
         summary=str(meta.get("summary", "")),
         description=str(meta.get("description", "")).strip(),
+        message=str(meta.get("message", "")).strip(),
         tags=tuple(meta.get("tags", ())),
         parameters=tuple(_parameter(n, spec or {}) for n, spec in (meta.get("parameters") or {}).items()),
         text=text,

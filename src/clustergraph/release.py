@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, BNode, Graph
-from rdflib.compare import to_canonical_graph
+from rdflib import RDF, Graph
 
-from clustergraph.canonical import canonical_turtle
+from clustergraph.canonical import canonical_turtle, stable_blank_nodes
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, source_graph
 
 DATASET_FILE = "dataset.nq"
@@ -72,17 +71,10 @@ def _nquads(graphs: Mapping[str, Graph]) -> str:
     """N-Quads sorted line by line, so two builds of the same sources give the same bytes."""
     lines: list[str] = []
     for name, graph in graphs.items():
-        for triple_line in _stable_blank_nodes(graph).serialize(format="nt").splitlines():
+        for triple_line in stable_blank_nodes(graph).serialize(format="nt").splitlines():
             if triple_line.strip():
                 lines.append(f"{triple_line[:-1].rstrip()} <{name}> .")
     return "\n".join(sorted(lines)) + "\n"
-
-
-def _stable_blank_nodes(graph: Graph) -> Graph:
-    """Blank nodes relabelled from their content (rdflib's canonical labelling), so labels do not change per run."""
-    if not any(isinstance(term, BNode) for triple in graph for term in triple):
-        return graph
-    return to_canonical_graph(graph)
 
 
 def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict[str, Any]:
