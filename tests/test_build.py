@@ -27,9 +27,13 @@ def project_copy(project_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_release_holds_every_artifact_and_each_parses(release_dir: Path) -> None:
-    for name, fmt in [("ontology.ttl", ox.RdfFormat.TURTLE), ("ontology.owl", ox.RdfFormat.RDF_XML),
-                      ("ontology.jsonld", ox.RdfFormat.JSON_LD), ("data.ttl", ox.RdfFormat.TURTLE),
-                      ("inferred.ttl", ox.RdfFormat.TURTLE)]:
+    for name, fmt in [
+        ("ontology.ttl", ox.RdfFormat.TURTLE),
+        ("ontology.owl", ox.RdfFormat.RDF_XML),
+        ("ontology.jsonld", ox.RdfFormat.JSON_LD),
+        ("data.ttl", ox.RdfFormat.TURTLE),
+        ("inferred.ttl", ox.RdfFormat.TURTLE),
+    ]:
         assert list(ox.parse(path=str(release_dir / name), format=fmt)), name
     quads = list(ox.parse(path=str(release_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
     names = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
@@ -39,13 +43,15 @@ def test_release_holds_every_artifact_and_each_parses(release_dir: Path) -> None
 
 def test_inferred_triples_are_kept_apart_from_asserted_ones(release_store: ox.Store) -> None:
     inferred = set(ox_triples(release_store, str(INFERRED_GRAPH)))
-    asserted = set(ox_triples(release_store, source_graph(SOURCE))) | set(ox_triples(release_store, str(ONTOLOGY_GRAPH)))
+    asserted = set(ox_triples(release_store, source_graph(SOURCE)))
+    asserted |= set(ox_triples(release_store, str(ONTOLOGY_GRAPH)))
     assert inferred, "the reasoner inferred nothing"
     assert not inferred & asserted
 
 
 def ox_triples(store: ox.Store, graph: str) -> list[tuple[str, str, str]]:
-    return [(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
 
 
 def test_report_counts_triples_and_says_where_the_time_went(built: BuildResult) -> None:
@@ -56,7 +62,9 @@ def test_report_counts_triples_and_says_where_the_time_went(built: BuildResult) 
     assert report["instances_per_class"]["cg:PolicyCase"] >= 4
 
 
-def test_two_builds_of_the_same_sources_write_the_same_dataset(built: BuildResult, project_dir: Path, tmp_path: Path) -> None:
+def test_two_builds_of_the_same_sources_write_the_same_dataset(
+    built: BuildResult, project_dir: Path, tmp_path: Path
+) -> None:
     again = build(project_dir, tmp_path / "release")
     assert (again.release_dir / "dataset.nq").read_bytes() == (built.release_dir / "dataset.nq").read_bytes()
 

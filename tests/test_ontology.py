@@ -62,7 +62,8 @@ def _terms_used_in_turtle(folder: str) -> set[str]:
 def _terms_used_in_queries() -> set[str]:
     used: set[str] = set()
     for path in sorted((PROJECT_DIR / "queries").rglob("*.rq")) + sorted((PROJECT_DIR / "src").rglob("*.rq")):
-        text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#"))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
         used.update(re.findall(r"\bcg:([A-Za-z_][\w-]*)", text))
     return used
 

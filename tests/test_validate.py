@@ -65,9 +65,7 @@ def _violations(report: ValidationReport) -> set[tuple[str, str | None, str]]:
 
 def _validate_fixture(name: str, ontology: Graph, shapes: Graph) -> ValidationReport:
     data, origins = _load([*VALID_FILES, FIXTURES / "invalid" / name])
-    return validate_data(
-        data, ontology=ontology, shapes=shapes, origins=origins, checks_dir=CHECKS_DIR
-    )
+    return validate_data(data, ontology=ontology, shapes=shapes, origins=origins, checks_dir=CHECKS_DIR)
 
 
 BROKEN_DATA = [
@@ -190,9 +188,7 @@ def test_broken_data_is_reported_with_its_focus_path_file_and_message(
 ) -> None:
     report = _validate_fixture(fixture, ontology, shapes)
     assert not report.conforms
-    assert _violations(report) == {
-        (str(focus), path and str(path), str(source)) for focus, path in expected
-    }
+    assert _violations(report) == {(str(focus), path and str(path), str(source)) for focus, path in expected}
     rendered = report.render()
     assert f"file: tests/data/invalid/{fixture}" in rendered
     assert message in rendered
@@ -228,13 +224,9 @@ def test_broken_ontology_is_reported_with_its_focus_path_file_and_message(
     assert message in rendered
 
 
-def test_a_small_valid_graph_has_neither_violations_nor_warnings(
-    ontology: Graph, shapes: Graph
-) -> None:
+def test_a_small_valid_graph_has_neither_violations_nor_warnings(ontology: Graph, shapes: Graph) -> None:
     data, origins = _load(VALID_FILES)
-    report = validate_data(
-        data, ontology=ontology, shapes=shapes, origins=origins, checks_dir=CHECKS_DIR
-    )
+    report = validate_data(data, ontology=ontology, shapes=shapes, origins=origins, checks_dir=CHECKS_DIR)
     assert report.violations == (), report.render()
 
 
@@ -248,9 +240,7 @@ def test_the_repository_data_conforms(ontology: Graph, shapes: Graph) -> None:
     if not files:
         pytest.skip("no data/**/*.ttl yet")
     data, origins = _load(files)
-    report = validate_data(
-        data, ontology=ontology, shapes=shapes, origins=origins, checks_dir=CHECKS_DIR
-    )
+    report = validate_data(data, ontology=ontology, shapes=shapes, origins=origins, checks_dir=CHECKS_DIR)
     assert report.conforms, report.render()
 
 
@@ -279,19 +269,13 @@ def test_render_shortens_iris_with_the_project_prefixes() -> None:
 
 
 def test_warnings_are_reported_but_do_not_fail() -> None:
-    warning = Violation(
-        None, str(ID["region/oregon"]), None, "Should name its country.", "Warning", "s"
-    )
-    error = Violation(
-        None, str(ID["case/oregon"]), str(CG.inRegion), "Needs a region.", "Violation", "s"
-    )
+    warning = Violation(None, str(ID["region/oregon"]), None, "Should name its country.", "Warning", "s")
+    error = Violation(None, str(ID["case/oregon"]), str(CG.inRegion), "Needs a region.", "Violation", "s")
     assert ValidationReport((warning,)).conforms
     ValidationReport((warning,)).raise_for_violations("the data")
     with pytest.raises(ValidationFailed) as failure:
         ValidationReport((warning, error)).raise_for_violations("the data")
-    assert failure.value.report.startswith(
-        "1 violation, 1 warning\n\nfile: (not known)\n  focus: case:oregon\n"
-    )
+    assert failure.value.report.startswith("1 violation, 1 warning\n\nfile: (not known)\n  focus: case:oregon\n")
 
 
 @pytest.mark.parametrize("path", CHECK_FILES, ids=[p.stem for p in CHECK_FILES])
@@ -308,9 +292,7 @@ def test_the_iri_check_knows_every_resource_kind() -> None:
 
 
 def test_a_check_that_is_not_a_select_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "ask-violation.rq").write_text(
-        "#+ summary: Not a list of rows.\nASK { ?s ?p ?o }\n", encoding="utf-8"
-    )
+    (tmp_path / "ask-violation.rq").write_text("#+ summary: Not a list of rows.\nASK { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(BuildError, match="must be a SELECT query"):
         run_checks(Graph(), tmp_path)
 
@@ -328,7 +310,5 @@ def test_every_shape_explains_itself(shapes: Graph) -> None:
     for shape in node_shapes:
         for annotation in (RDFS.label, RDFS.comment, SH.message):
             assert shapes.value(shape, annotation) is not None, f"{shape} has no {annotation}"
-    silent = [
-        shapes.value(s, SH.path) for s in property_shapes if (s, SH.message, None) not in shapes
-    ]
+    silent = [shapes.value(s, SH.path) for s in property_shapes if (s, SH.message, None) not in shapes]
     assert not silent, f"property shapes without sh:message, on paths {silent}"

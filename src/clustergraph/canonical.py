@@ -64,7 +64,7 @@ def _sections(graph: Graph) -> Iterator[tuple[str, list[Node]]]:
     for subject in set(graph.subjects()) - placed:
         if isinstance(subject, BNode) and (None, None, subject) in graph:
             continue  # nested inside the block of the subject that refers to it
-        types = sorted(graph.namespace_manager.normalizeUri(t) for t in graph.objects(subject, RDF.type))
+        types = sorted(graph.namespace_manager.normalizeUri(str(t)) for t in graph.objects(subject, RDF.type))
         by_type[types[0] if types else "untyped"].append(subject)
     for title in sorted(by_type):
         yield title, by_type[title]
@@ -76,7 +76,7 @@ def _block(graph: Graph, subject: Node, prefixes: dict[str, str]) -> str:
         if prefix and prefix not in dict(part.namespaces()):
             part.bind(prefix, namespace)
     _copy_with_nested_bnodes(graph, subject, part, set())
-    lines = []
+    lines: list[str] = []
     for line in part.serialize(format="longturtle").splitlines():
         match = _PREFIX_LINE.match(line)
         if match:

@@ -94,7 +94,11 @@ def _key_value(text: str) -> tuple[str, str]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clustergraph", description="A knowledge graph of regional cluster policy.")
-    parser.add_argument("--project", type=Path, help="folder with ontology/, data/, shapes/, queries/ (default: $CLUSTERGRAPH_PROJECT_DIR or .)")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="folder with ontology/, data/, shapes/, queries/ (default: $CLUSTERGRAPH_PROJECT_DIR or .)",
+    )
     parser.add_argument("--release", help="release folder (default: $CLUSTERGRAPH_RELEASE_DIR or ./release)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 

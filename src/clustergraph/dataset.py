@@ -33,13 +33,13 @@ def load_release(release_dir: Path, store: ox.Store | None = None) -> ox.Store:
     return target
 
 
-def default_graphs(store: ox.Store, *, entailment: bool) -> list[ox.NamedNode]:
+def default_graphs(store: ox.Store, *, entailment: bool) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
     """The graphs whose union is the default graph: every named graph, less the inferred one without entailment."""
     inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    return sorted(
-        (g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and (entailment or g != inferred)),
-        key=lambda g: g.value,
+    names = sorted(
+        g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and (entailment or g != inferred)
     )
+    return [ox.NamedNode(name) for name in names]
 
 
 def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -1,17 +1,22 @@
 """One exception hierarchy for clustergraph; the API maps each class to an HTTP status in one handler.
 
-    ClusterGraphError
-    ├── BuildError                 a source file does not parse, or the build cannot finish
-    │   └── ValidationFailed       SHACL or a quality-check query found violations
-    ├── QueryError
-    │   ├── QueryNotFound          no named query with that name             (404)
-    │   ├── QueryParameterError    a parameter is missing, unknown or mistyped (422)
-    │   ├── QuerySyntaxError       the SPARQL text does not parse            (400)
-    │   ├── QueryRefused           the query asks for something not allowed  (400/403)
-    │   ├── QueryTimeout           the query ran past the configured limit   (503)
-    │   └── ResultTooLarge         the answer exceeds the configured limit   (413)
-    ├── ResourceNotFound           no such resource IRI in the graph          (404)
-    └── StoreError                 the store is missing or unreachable        (503)
+ClusterGraphError
+├── BuildError                 a source file does not parse, or the build cannot finish
+│   └── ValidationFailed       SHACL or a quality-check query found violations
+├── QueryError
+│   ├── QueryNotFound          no named query with that name             (404)
+│   ├── QueryParameterError    a parameter is missing, unknown or mistyped (422)
+│   ├── QuerySyntaxError       the SPARQL text does not parse            (400)
+│   ├── QueryRefused           the query asks for something not allowed  (400)
+│   │   └── UpdateRefused      SPARQL Update sent to this read-only service (403)
+│   ├── QueryFailed            the engine stopped the query with an error (400)
+│   ├── QueryCrashed           the engine died on the query; worker restarted (500)
+│   ├── QueryCancelled         the client went away; nobody gets an answer
+│   ├── QueryTimeout           the query ran past the configured limit   (503)
+│   └── ResultTooLarge         the answer exceeds the configured limit   (413)
+├── NotAcceptable              no representation the client accepts      (406)
+├── ResourceNotFound           no such resource IRI in the graph          (404)
+└── StoreError                 the store is missing or unreachable        (503)
 """
 
 from __future__ import annotations
@@ -53,11 +58,31 @@ class QueryRefused(QueryError):
     pass
 
 
+class UpdateRefused(QueryRefused):
+    pass
+
+
+class QueryFailed(QueryError):
+    pass
+
+
+class QueryCrashed(QueryError):
+    pass
+
+
+class QueryCancelled(QueryError):
+    pass
+
+
 class QueryTimeout(QueryError):
     pass
 
 
 class ResultTooLarge(QueryError):
+    pass
+
+
+class NotAcceptable(ClusterGraphError):
     pass
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import bind_prefixes
@@ -24,7 +24,7 @@ class Sources:
     ontology: Graph
     data: dict[str, Graph]
     shapes: Graph
-    origins: dict[Identifier, str] = field(default_factory=dict)
+    origins: dict[Node, str] = field(default_factory=dict)
 
     def all_data(self) -> Graph:
         merged = bind_prefixes(Graph())
@@ -43,7 +43,7 @@ def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
     return graph
 
 
-def load_files(paths: Iterable[Path], root: Path, origins: dict[Identifier, str]) -> Graph:
+def load_files(paths: Iterable[Path], root: Path, origins: dict[Node, str]) -> Graph:
     graph = bind_prefixes(Graph())
     for path in sorted(paths):
         part = parse_turtle(path)
@@ -54,7 +54,7 @@ def load_files(paths: Iterable[Path], root: Path, origins: dict[Identifier, str]
 
 
 def load_project(project_dir: Path) -> Sources:
-    origins: dict[Identifier, str] = {}
+    origins: dict[Node, str] = {}
     ontology = load_files((project_dir / "ontology").glob("*.ttl"), project_dir, origins)
     if len(ontology) == 0:
         raise BuildError(f"{project_dir / 'ontology'}: no ontology Turtle found")

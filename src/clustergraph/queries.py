@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from rdflib import XSD, Literal as RDFLiteral, URIRef
+from rdflib import XSD, URIRef
+from rdflib import Literal as RDFLiteral
 from rdflib.term import Identifier
 
 from clustergraph.errors import QueryNotFound, QueryParameterError

@@ -31,10 +31,11 @@ def run_query_file(
     if isinstance(result, ox.QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, ox.QueryTriples):
-        return result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+        return bytes(result.serialize(format=ox.RdfFormat.TURTLE) or b"").decode("utf-8")
     if output in _RESULT_FORMATS:
-        return result.serialize(format=_RESULT_FORMATS[output]).decode("utf-8")
-    return render_table([v.value for v in result.variables], [[_cell(s[v]) for v in result.variables] for s in result])
+        return bytes(result.serialize(format=_RESULT_FORMATS[output]) or b"").decode("utf-8")
+    variables = [v.value for v in result.variables]
+    return render_table(variables, [[_cell(s[v]) for v in variables] for s in result])
 
 
 def render_table(header: list[str], rows: list[list[str]]) -> str:

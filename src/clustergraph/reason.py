@@ -34,9 +34,7 @@ def infer(ontology: Graph, data: Graph) -> Graph:
     closure += ontology
     closure += data
     asserted = set(closure)
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     _refuse_inconsistency(closure)
     inferred = bind_prefixes(Graph())
     for triple in closure:

@@ -79,7 +79,7 @@ def _nquads(graphs: Mapping[str, Graph]) -> str:
 
 def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict[str, Any]:
     typed = data + release.inferred
-    classes = Counter(typed.namespace_manager.normalizeUri(o) for o in typed.objects(None, RDF.type))
+    classes = Counter(typed.namespace_manager.normalizeUri(str(o)) for o in typed.objects(None, RDF.type))
     return {
         "graphs": {name: len(graph) for name, graph in release.named_graphs().items()},
         "triples": {

@@ -111,7 +111,7 @@ def validate_data(
     *,
     ontology: Graph,
     shapes: Graph,
-    origins: Mapping[Identifier, str] | None = None,
+    origins: Mapping[Node, str] | None = None,
     checks_dir: Path | None = None,
 ) -> ValidationReport:
     """Check the asserted data against the shapes and, if `checks_dir` is given, the quality checks.
@@ -134,16 +134,12 @@ def validate_data(
     return report + run_checks(ontology + data, checks_dir, origins=origins)
 
 
-def validate_ontology(
-    ontology: Graph, *, shapes: Graph, origins: Mapping[Identifier, str] | None = None
-) -> ValidationReport:
+def validate_ontology(ontology: Graph, *, shapes: Graph, origins: Mapping[Node, str] | None = None) -> ValidationReport:
     """Check the ontology itself (labels, definitions, header) with the SPARQL-targeted shapes."""
     return _run_shacl(ontology, shapes, ontology=None, advanced=True, origins=origins or {})
 
 
-def run_checks(
-    graph: Graph, checks_dir: Path, *, origins: Mapping[Identifier, str] | None = None
-) -> ValidationReport:
+def run_checks(graph: Graph, checks_dir: Path, *, origins: Mapping[Node, str] | None = None) -> ValidationReport:
     """Run every `*-violation.rq` in `checks_dir` over `graph`; each row is a violation."""
     store = ox.Store()
     store.extend(_quad(s, p, o) for s, p, o in graph)
@@ -177,7 +173,7 @@ def _run_shacl(
     *,
     ontology: Graph | None,
     advanced: bool,
-    origins: Mapping[Identifier, str],
+    origins: Mapping[Node, str],
 ) -> ValidationReport:
     _, results, _ = shacl_validate(
         data,
@@ -188,9 +184,7 @@ def _run_shacl(
         allow_warnings=True,
     )
     assert isinstance(results, Graph)
-    return ValidationReport(
-        tuple(_shacl_violation(results, r, shapes, origins) for r in _results(results))
-    )
+    return ValidationReport(tuple(_shacl_violation(results, r, shapes, origins) for r in _results(results)))
 
 
 def _results(report: Graph) -> Iterable[Node]:
@@ -198,9 +192,7 @@ def _results(report: Graph) -> Iterable[Node]:
     return report.objects(None, SH.result)
 
 
-def _shacl_violation(
-    report: Graph, result: Node, shapes: Graph, origins: Mapping[Identifier, str]
-) -> Violation:
+def _shacl_violation(report: Graph, result: Node, shapes: Graph, origins: Mapping[Node, str]) -> Violation:
     focus = report.value(result, SH.focusNode)
     severity = report.value(result, SH.resultSeverity)
     value = report.value(result, SH.value)
@@ -217,9 +209,7 @@ def _shacl_violation(
 
 def _message(report: Graph, result: Node) -> str:
     """The shape's own message, in English where there are several; else pyshacl's own text."""
-    messages = sorted(
-        report.objects(result, SH.resultMessage), key=lambda m: (_language_rank(m), str(m))
-    )
+    messages = sorted(report.objects(result, SH.resultMessage), key=lambda m: (_language_rank(m), str(m)))
     return str(messages[0]) if messages else "(no message)"
 
 
@@ -255,9 +245,7 @@ def _term_text(term: Node | None) -> str:
     return term.n3() if isinstance(term, Identifier) else "(none)"
 
 
-def _check_violations(
-    store: ox.Store, check: NamedQuery, origins: Mapping[Identifier, str]
-) -> list[Violation]:
+def _check_violations(store: ox.Store, check: NamedQuery, origins: Mapping[Node, str]) -> list[Violation]:
     try:
         solutions = store.query(check.text)
     except SyntaxError as error:
@@ -267,12 +255,8 @@ def _check_violations(
     return [_check_violation(solution, check, origins) for solution in solutions]
 
 
-def _check_violation(
-    solution: ox.QuerySolution, check: NamedQuery, origins: Mapping[Identifier, str]
-) -> Violation:
-    focus, path, value, message = (
-        _from_oxigraph(solution[name]) for name in ("focus", "path", "value", "message")
-    )
+def _check_violation(solution: ox.QuerySolution, check: NamedQuery, origins: Mapping[Node, str]) -> Violation:
+    focus, path, value, message = (_from_oxigraph(solution[name]) for name in ("focus", "path", "value", "message"))
     return Violation(
         file=origins.get(focus) if focus is not None else None,
         focus=_term_text(focus),
@@ -286,9 +270,7 @@ def _check_violation(
 
 def _quad(subject: Node, predicate: Node, obj: Node) -> ox.Quad:
     """Blank nodes keep their ids, so that a blank focus still finds its file in `origins`."""
-    resource = (
-        ox.BlankNode(str(subject)) if isinstance(subject, BNode) else ox.NamedNode(str(subject))
-    )
+    resource = ox.BlankNode(str(subject)) if isinstance(subject, BNode) else ox.NamedNode(str(subject))
     assert isinstance(obj, Identifier)
     return ox.Quad(resource, ox.NamedNode(str(predicate)), to_oxigraph(obj))
 
