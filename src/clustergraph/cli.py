@@ -81,6 +81,15 @@ def _project_dir(args: argparse.Namespace, settings: Settings) -> Path:
     return (args.project or settings.project_dir).resolve()
 
 
+def _load_remote(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.store.remote import load_remote
+
+    loaded = load_remote(settings.model_copy(update={"release_dir": _release_dir(args, settings)}))
+    for graph, triples in loaded.items():
+        print(f"{graph}: {triples} triples")
+    return EXIT_OK
+
+
 def _release_dir(args: argparse.Namespace, settings: Settings) -> Path:
     return Path(args.release).resolve() if args.release else settings.release_path
 
@@ -120,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="+", type=Path)
     fmt.add_argument("--check", action="store_true", help="only say which files are not canonical")
     fmt.set_defaults(run=_fmt)
+
+    load_remote = commands.add_parser(
+        "load-remote", help="put the release into $CLUSTERGRAPH_REMOTE_STORE_URL (Graph Store Protocol)"
+    )
+    load_remote.set_defaults(run=_load_remote)
 
     serve = commands.add_parser("serve", help="serve the release over HTTP")
     serve.add_argument("--host", default="127.0.0.1")

@@ -13,19 +13,29 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLUSTERGRAPH_", extra="ignore")
 
-    project_dir: Path = Field(default_factory=Path.cwd, description="Where ontology/, data/, shapes/ and queries/ live.")
+    project_dir: Path = Field(
+        default_factory=Path.cwd, description="Where ontology/, data/, shapes/ and queries/ live."
+    )
     release_dir: Path = Field(default=Path("release"), description="Where `build` writes and `serve` reads.")
     store: Literal["embedded", "remote"] = "embedded"
     store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")
     remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
-    remote_update_url: str | None = Field(default=None, description="SPARQL 1.1 update endpoint, used only to load a release.")
-    remote_store_url: str | None = Field(default=None, description="Graph Store Protocol endpoint, used only to load a release.")
+    remote_update_url: str | None = Field(
+        default=None, description="SPARQL 1.1 update endpoint, used only to load a release."
+    )
+    remote_store_url: str | None = Field(
+        default=None, description="Graph Store Protocol endpoint, used only to load a release."
+    )
     query_timeout_s: float = Field(default=10.0, gt=0)
     max_results: int = Field(default=10_000, gt=0)
     max_query_bytes: int = Field(default=64_000, gt=0)
+    max_query_depth: int = Field(default=64, gt=0, description="Deepest nesting of { ( [ a query may have.")
     query_workers: int = Field(default=2, ge=1)
+    query_memory_mb: int = Field(default=1024, gt=0, description="Memory one query may take in its worker.")
     cors_origins: list[str] = Field(default_factory=list)
-    base_url: str | None = Field(default=None, description="Public base URL; IRIs under https://w3id.org/clustergraph/ resolve here.")
+    base_url: str | None = Field(
+        default=None, description="Public base URL; IRIs under https://w3id.org/clustergraph/ resolve here."
+    )
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else self.project_dir / path

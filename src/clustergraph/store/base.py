@@ -1,12 +1,14 @@
-"""The one small interface every store satisfies: the embedded Oxigraph and any remote SPARQL 1.1 server.
+"""The one small interface every store satisfies: the embedded Oxigraph and any remote
+SPARQL 1.1 server.
 
-The service talks only to `GraphStore`; the choice of backend is the `store` setting. Terms cross the
-interface in the shape of SPARQL 1.1 JSON results (`Term`), so a remote server's answer and the
+The service talks only to `GraphStore`; the choice of backend is the `store` setting. Terms cross
+the interface in the shape of SPARQL 1.1 JSON results (`Term`), so a remote server's answer and the
 embedded store's look alike to the API.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -58,10 +60,15 @@ class SerializedResult:
 
 @dataclass(frozen=True)
 class QueryRequest:
+    """One query: its text, terms bound to its variables, the dataset, and at most `limit` rows
+    (never more than the store's `max_results`). Setting `cancel` stops the query: the client
+    has gone."""
+
     text: str
     bindings: Mapping[str, Identifier] = field(default_factory=dict)
     dataset: Dataset = field(default_factory=Dataset)
     limit: int | None = None
+    cancel: threading.Event | None = field(default=None, compare=False)
 
 
 class GraphStore(Protocol):
@@ -73,12 +80,13 @@ class GraphStore(Protocol):
         """Run any query form and serialize its answer as `media_type`."""
         ...
 
-    def graph(self, name: str | None, media_type: str) -> bytes:
-        """One named graph (or the default graph, `None`), serialized: the Graph Store Protocol's GET."""
+    def graph(self, name: str | None, media_type: str, *, entailment: bool = True) -> bytes:
+        """One named graph, or the default graph (`None`, as `Dataset(entailment=...)` defines it),
+        serialized whole: the Graph Store Protocol's GET. ResourceNotFound for an unknown graph."""
         ...
 
     def graph_names(self) -> Sequence[str]:
+        """The named graphs, sorted."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...

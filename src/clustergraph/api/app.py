@@ -1,0 +1,67 @@
+"""The app factory: `create_app(settings)` builds the whole service and opens nothing until it starts.
+
+The store is opened in the lifespan (loading the release if it changed, starting the query workers)
+and closed when the server stops; tests build as many apps as they like, each with its own settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from clustergraph import __version__
+from clustergraph.api.errors import install_error_handlers
+from clustergraph.api.metrics import Metrics, MetricsMiddleware
+from clustergraph.api.routes import graphs, health, sparql
+from clustergraph.api.routes.sparql import TRUNCATED_HEADER
+from clustergraph.api.web import include_public_routes
+from clustergraph.settings import Settings
+from clustergraph.store import open_store
+
+DESCRIPTION = """A knowledge graph of regional cluster policy (US states, European practice, cluster
+life cycle, organizational roles), from the Journal of Creative Economy, No. 7, 2017.
+
+Researchers: SPARQL 1.1 at `/sparql`, downloads at `/graphs`. Analysts: `/api/...`.
+Every IRI under https://w3id.org/clustergraph/ dereferences here."""
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = await run_in_threadpool(open_store, settings)
+        try:
+            yield
+        finally:
+            store, app.state.store = app.state.store, None
+            await run_in_threadpool(store.close)
+
+    app = FastAPI(
+        title="clustergraph",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+    )
+    metrics = Metrics()
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.store = None
+    install_error_handlers(app, metrics)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,  # no cookies or auth here, so "*" is never paired with them
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=[TRUNCATED_HEADER, "Link"],
+        )
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    for router in (sparql.router, graphs.router, health.router):
+        app.include_router(router)
+    include_public_routes(app, settings)
+    return app

@@ -1,0 +1,79 @@
+"""Dereferencing the IRIs of DESIGN.md: `/id/{kind}/{slug}` and `/ontology`, HTML for a browser and
+Turtle, JSON-LD, N-Triples or RDF/XML for an RDF client (Accept, or `?format=` to follow a link)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from rdflib import URIRef
+
+from clustergraph.api.deps import StoreDep
+from clustergraph.api.linking import SLUG_PATTERN, Linker, LinkerDep, slug_iri
+from clustergraph.api.reading import api_queries
+from clustergraph.api.representations import RDF_TYPES, choose, rdf_response
+from clustergraph.api.templating import render
+from clustergraph.api.views.describe import describe, ontology
+from clustergraph.api.views.lookup import require
+from clustergraph.errors import ResourceNotFound
+from clustergraph.namespaces import ONTOLOGY_GRAPH
+from clustergraph.store.base import GraphStore, QueryRequest
+
+router = APIRouter(tags=["linked data"])
+
+HTML = "text/html"
+OFFERED = {"html": HTML, **RDF_TYPES}
+Format = Annotated[
+    Literal["html", "ttl", "jsonld", "nt", "rdf"] | None,
+    Query(description="Overrides the Accept header, so that a link can name a representation."),
+]
+_ALTERNATES = list(RDF_TYPES.items())
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {media_type: {} for media_type in OFFERED.values()}},
+    404: {"description": "Nothing is known about this IRI."},
+}
+
+
+@router.get("/id/{kind}/{slug}", summary="A resource of the graph, as HTML or RDF", responses=_RESPONSES)
+def resource(
+    kind: str,
+    slug: str,
+    request: Request,
+    store: StoreDep,
+    linker: LinkerDep,
+    format: Format = None,
+) -> Response:
+    media_type = choose(format, request.headers.get("accept"), OFFERED)
+    try:
+        iri = _known(store, kind, slug)
+    except ResourceNotFound as missing:
+        if media_type == HTML:
+            return not_found_page(linker, str(missing))
+        raise
+    if media_type == HTML:
+        return render("resource.html", linker, view=describe(store, linker, iri), formats=_ALTERNATES)
+    return rdf_response(store, QueryRequest(api_queries()["resource-graph"].text, {"iri": iri}), media_type)
+
+
+@router.get("/ontology", summary="The ontology, as HTML or RDF", responses=_RESPONSES)
+def ontology_document(request: Request, store: StoreDep, linker: LinkerDep, format: Format = None) -> Response:
+    media_type = choose(format, request.headers.get("accept"), OFFERED)
+    if media_type == HTML:
+        return render("ontology.html", linker, view=ontology(store, linker), formats=_ALTERNATES)
+    body = store.graph(str(ONTOLOGY_GRAPH), media_type)
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _known(store: GraphStore, kind: str, slug: str) -> URIRef:
+    """The IRI …/id/{kind}/{slug} if the graph says something about it, else ResourceNotFound."""
+    if not re.fullmatch(SLUG_PATTERN, slug):
+        raise ResourceNotFound(f"{slug!r} is not a slug, so /id/{kind}/{slug} names nothing")
+    iri = slug_iri(kind, slug)
+    require(store, iri)
+    return iri
+
+
+def not_found_page(linker: Linker, message: str) -> Response:
+    return render("error.html", linker, status_code=404, status=404, title="Not found", message=message)

@@ -1,0 +1,131 @@
+"""What a resource page and the ontology page show: labels, statements grouped by property (out
+and in), provenance, and the ontology's terms with anchors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from clustergraph.api.linking import Linker
+from clustergraph.api.models import Labels, Provenance, Ref
+from clustergraph.api.reading import Row, labels, row_ref, select, text
+from clustergraph.api.views.lookup import provenance, require
+from clustergraph.namespaces import ONTOLOGY_IRI, PREFIXES
+from clustergraph.store.base import GraphStore
+
+_SHOWN_IN_HEADER = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/description",
+    "http://www.w3.org/2004/02/skos/core#definition",
+}
+_TERM_TYPES = {
+    "http://www.w3.org/2002/07/owl#Class": "Classes",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "Object properties",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "Datatype properties",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "Annotation properties",
+}
+
+
+@dataclass(frozen=True)
+class Value:
+    """One object (or subject) of a statement: a resource's link, or a literal and its language."""
+
+    text: str
+    ref: Ref | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass
+class Group:
+    property: Ref
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    resource: Ref
+    description: Labels
+    outgoing: list[Group]
+    incoming: list[Group]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class OntologyTerm:
+    ref: Ref
+    anchor: str
+    definition: str | None
+    supers: list[Ref]
+
+
+@dataclass(frozen=True)
+class OntologyView:
+    ontology: ResourceView
+    sections: dict[str, list[OntologyTerm]]
+
+
+def curie(iri: str) -> str:
+    """`cg:PolicyCase`, `case:oregon`: the shortest prefixed name, or the IRI itself."""
+    matches = [(prefix, ns) for prefix, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)]
+    if not matches:
+        return iri
+    prefix, namespace = max(matches, key=lambda match: len(match[1]))
+    return f"{prefix}:{iri[len(namespace) :]}"
+
+
+def describe(store: GraphStore, linker: Linker, iri: URIRef) -> ResourceView:
+    summary = require(store, iri)
+    bindings = {"iri": iri}
+    outgoing = _group(
+        (row for row in select(store, "outgoing", bindings) if text(row, "property") not in _SHOWN_IN_HEADER),
+        linker,
+        "value",
+    )
+    return ResourceView(
+        resource=linker.ref(str(iri), labels(summary)),
+        description=Labels(en=text(summary, "description_en"), ru=text(summary, "description_ru")),
+        outgoing=outgoing,
+        incoming=_group(select(store, "incoming", bindings), linker, "subject"),
+        provenance=provenance(store, linker, iri),
+    )
+
+
+def ontology(store: GraphStore, linker: Linker) -> OntologyView:
+    """The ontology's header and terms; super-terms from the asserted graph, so they are direct."""
+    terms: dict[str, OntologyTerm] = {}
+    sections: dict[str, list[OntologyTerm]] = {title: [] for title in _TERM_TYPES.values()}
+    for row in select(store, "ontology-terms", entailment=False):
+        iri = text(row, "term") or ""
+        if iri not in terms:
+            terms[iri] = OntologyTerm(
+                ref=linker.ref(iri, labels(row)),
+                anchor=iri.rsplit("#", 1)[-1] if iri.startswith(ONTOLOGY_IRI + "#") else curie(iri).replace(":", "-"),
+                definition=text(row, "definition"),
+                supers=[],
+            )
+            sections[_TERM_TYPES[text(row, "type") or ""]].append(terms[iri])
+        parent = row_ref(linker, row, "super", "")
+        if parent is not None:
+            terms[iri].supers.append(parent)
+    return OntologyView(ontology=describe(store, linker, URIRef(ONTOLOGY_IRI)), sections=sections)
+
+
+def _group(rows: Iterable[Row], linker: Linker, column: str) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for row in rows:
+        prop = row_ref(linker, row, "property")
+        if prop is None:
+            continue
+        groups.setdefault(prop.iri, Group(property=prop)).values.append(_value(row, linker, column))
+    return list(groups.values())
+
+
+def _value(row: Row, linker: Linker, column: str) -> Value:
+    term = row[column]
+    if term.type == "literal":
+        return Value(text=term.value, lang=term.lang, datatype=term.datatype)
+    ref = row_ref(linker, row, column)
+    return Value(text=term.value, ref=ref)

@@ -1,0 +1,151 @@
+"""The service as deployed: `clustergraph serve` (uvicorn) on 127.0.0.1, spoken to by a real SPARQL
+client (SPARQLWrapper) and by clients that give up waiting."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
+
+pytestmark = pytest.mark.slow
+
+SMALL_RELEASE = Path(__file__).parents[1] / "store" / "data" / "release"  # see its README
+CASE = "http://example.org/test/case/"
+TYPES = f"SELECT ?type WHERE {{ <{CASE}oregon> a ?type }} ORDER BY ?type"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
+SERVER_TIMEOUT_S = 300  # far longer than any test waits: a query stopped sooner was stopped for another reason
+STARTUP_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`clustergraph serve` in its own process; the base URL once /health answers."""
+    tmp = tmp_path_factory.mktemp("uvicorn")
+    port = free_port()
+    env = {
+        **os.environ,
+        "CLUSTERGRAPH_PROJECT_DIR": str(tmp),
+        "CLUSTERGRAPH_RELEASE_DIR": str(SMALL_RELEASE),
+        "CLUSTERGRAPH_STORE_DIR": str(tmp / "store"),
+        "CLUSTERGRAPH_QUERY_TIMEOUT_S": str(SERVER_TIMEOUT_S),
+        "CLUSTERGRAPH_QUERY_WORKERS": "2",
+    }
+    log = (tmp / "server.log").open("w")
+    command = [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/health", process, tmp / "server.log")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_sparqlwrapper_select_ask_and_construct(server: str) -> None:
+    endpoint = f"{server}/sparql"
+    select = SPARQLWrapper(endpoint)
+    select.setQuery(TYPES)
+    select.setReturnFormat(JSON)
+    bindings = select.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    assert [b["type"]["value"] for b in bindings] == [
+        "http://example.org/test#PolicyCase",
+        "http://example.org/test#Practice",
+    ]
+
+    asserted = SPARQLWrapper(endpoint)
+    asserted.setQuery(TYPES)
+    asserted.setReturnFormat(JSON)
+    asserted.setMethod(POST)
+    asserted.addParameter("entailment", "none")
+    rows = asserted.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    assert [b["type"]["value"] for b in rows] == ["http://example.org/test#PolicyCase"]
+
+    ask = SPARQLWrapper(endpoint)
+    ask.setQuery(f"ASK {{ <{CASE}oregon> ?p ?o }}")
+    ask.setReturnFormat(JSON)
+    assert ask.query().convert()["boolean"] is True  # type: ignore[index, call-overload]
+
+    construct = SPARQLWrapper(endpoint)
+    construct.setQuery(f"CONSTRUCT {{ <{CASE}oregon> ?p ?o }} WHERE {{ <{CASE}oregon> ?p ?o }}")
+    construct.setReturnFormat(TURTLE)
+    construct.setMethod(GET)
+    graph = Graph().parse(data=construct.query().convert(), format="turtle")  # type: ignore[arg-type]
+    assert (URIRef(CASE + "oregon"), RDFS.label, Literal("Орегон", lang="ru")) in graph
+
+
+def test_a_client_that_gives_up_stops_its_query_while_others_are_answered(server: str) -> None:
+    gave_up = threading.Event()
+
+    def impatient() -> None:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.get(f"{server}/sparql", params={"query": RUNAWAY}, timeout=3)
+        gave_up.set()
+
+    client = threading.Thread(target=impatient)
+    client.start()
+    answered = []
+    while not gave_up.is_set() and len(answered) < 5:
+        response = httpx.get(f"{server}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+        answered.append(response.json()["boolean"])
+    assert answered and all(answered)
+    client.join(timeout=30)
+    assert gave_up.is_set()
+    assert _eventually_restarted(server), "the abandoned query was still running"
+
+
+def test_json_results_through_the_real_server(server: str) -> None:
+    response = httpx.post(
+        f"{server}/sparql",
+        content=TYPES,
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    )
+    assert response.text.splitlines() == [
+        "type",
+        "http://example.org/test#PolicyCase",
+        "http://example.org/test#Practice",
+    ]
+
+
+def _eventually_restarted(server: str) -> bool:
+    """Whether /metrics shows the worker replaced, within a wait far shorter than the server's timeout."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        metrics = httpx.get(f"{server}/metrics").text
+        if re.search(r"^clustergraph_worker_restarts_total [1-9]", metrics, re.MULTILINE):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer at {url} within {STARTUP_S} s:\n{log.read_text()}")

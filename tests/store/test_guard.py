@@ -1,0 +1,132 @@
+"""The guard reads SPARQL text as tokens: it refuses updates, SERVICE, LOAD, oversized and deeply
+nested queries, and is fooled neither by keywords inside strings, IRIs, names and comments, nor by
+brackets there."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustergraph.errors import QueryRefused, UpdateRefused
+from clustergraph.store.guard import Limits, QueryInfo, inspect_query
+
+LIMITS = Limits(max_bytes=1000, max_depth=8)
+
+
+def inspect(text: str) -> QueryInfo:
+    return inspect_query(text, LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        pytest.param("SELECT * WHERE { ?s ?p ?o }", "SELECT", id="select"),
+        pytest.param("ask { ?s ?p ?o }", "ASK", id="lower-case"),
+        pytest.param(
+            "PREFIX ex: <http://example.org/>\nBASE <http://x/> CONSTRUCT WHERE { ?s ex:p ?o }",
+            "CONSTRUCT",
+            id="prologue",
+        ),
+        pytest.param("# a comment with SELECT\nDESCRIBE <http://example.org/a>", "DESCRIBE", id="comment-first"),
+        pytest.param("nonsense { }", None, id="no-form"),
+    ],
+)
+def test_form(text: str, form: str | None) -> None:
+    assert inspect(text).form == form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", id="service"),
+        pytest.param("select * where { service silent ?endpoint { ?s ?p ?o } }", id="lower-case-silent"),
+        pytest.param("SELECT * WHERE {?s ?p ?o FILTER(?o<3)SERVICE<http://x>{}}", id="no-spaces"),
+        pytest.param("SELECT * WHERE { ?s ?p '''{ ( [''' . SeRvIcE <http://x> { } }", id="after-long-string"),
+        pytest.param('SELECT * WHERE { ?s ?p "\\"" SERVICE <http://x> { } }', id="after-escaped-quote"),
+    ],
+)
+def test_service_is_refused(text: str) -> None:
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        inspect(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("SELECT ?service WHERE { ?s <http://example.org/SERVICE> ?service }", id="variable-and-iri"),
+        pytest.param("PREFIX service: <http://x/> SELECT * WHERE { ?s service:load ?o }", id="prefixed-names"),
+        pytest.param("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:p ex:SERVICE.LOAD }", id="local-name-with-dot"),
+        pytest.param("SELECT * WHERE { ?s ?p 'SERVICE <http://x> { }' }", id="string"),
+        pytest.param('SELECT * WHERE { ?s ?p """INSERT DATA { }""" }', id="long-string"),
+        pytest.param("SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x> { }", id="comment"),
+    ],
+)
+def test_keywords_inside_other_tokens_are_fine(text: str) -> None:
+    assert inspect(text).form == "SELECT"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "PREFIX x: <http://x/> WITH <http://x/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <http://x/g>",
+        "CREATE GRAPH <http://x/g>",
+        "COPY DEFAULT TO <http://x/g>",
+        "MOVE DEFAULT TO <http://x/g>",
+        "ADD DEFAULT TO <http://x/g>",
+        "SELECT * WHERE { ?s ?p ?o } ; LOAD <http://example.org/x>",
+    ],
+)
+def test_updates_are_refused(text: str) -> None:
+    with pytest.raises(UpdateRefused, match="read-only"):
+        inspect(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("ASK " + "{" * 9 + "}" * 9, id="braces"),
+        pytest.param("ASK { FILTER(" + "(" * 9 + "1" + ")" * 9 + ") }", id="parentheses"),
+        pytest.param("ASK { ?s ?p " + "[ ?p " * 9 + "?o" + "]" * 9 + " }", id="blank-nodes"),
+        pytest.param("ASK { { ( [ { ( [ { ( [ ] ) } ] ) } ] ) } }", id="mixed"),
+        pytest.param("ASK " + "{" * 100_000, id="unbalanced"),
+    ],
+)
+def test_deep_nesting_is_refused(text: str) -> None:
+    with pytest.raises(QueryRefused, match="deeper than 8"):
+        inspect_query(text, Limits(max_bytes=10**6, max_depth=8))
+
+
+def test_brackets_in_strings_and_iris_do_not_count() -> None:
+    text = "SELECT * WHERE { ?s <http://x/((((((((((> '{{{{{{{{{{' }"
+    assert inspect(text).form == "SELECT"
+
+
+def test_nesting_message_says_where() -> None:
+    with pytest.raises(QueryRefused, match="line 2, column 9"):
+        inspect("ASK\n{{{{{{{{{}}}}}}}}}")
+
+
+def test_size_is_counted_in_bytes() -> None:
+    text = "SELECT * WHERE { ?s ?p 'ж' }"
+    inspect_query(text, Limits(max_bytes=len(text) + 1, max_depth=8))
+    with pytest.raises(QueryRefused, match="bytes"):
+        inspect_query(text, Limits(max_bytes=len(text), max_depth=8))
+
+
+@pytest.mark.parametrize(
+    ("text", "has_dataset", "has_trailing_values"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", False, False),
+        ("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", True, False),
+        ("SELECT * FROM NAMED <http://x/g> WHERE { GRAPH ?g { ?s ?p ?o } }", True, False),
+        ("SELECT * WHERE { VALUES ?s { <http://x/a> } ?s ?p ?o }", False, False),
+        ("SELECT * WHERE { ?s ?p ?o } VALUES ?s { <http://x/a> }", False, True),
+    ],
+)
+def test_dataset_and_values(text: str, has_dataset: bool, has_trailing_values: bool) -> None:
+    info = inspect(text)
+    assert (info.has_dataset, info.has_trailing_values) == (has_dataset, has_trailing_values)

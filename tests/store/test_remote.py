@@ -1,0 +1,90 @@
+"""The remote store against a real Oxigraph server on 127.0.0.1 (the shared store tests in
+`test_contract.py` run through it too): loading a release, bound parameters, and a server's errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Literal, URIRef
+from smallrelease import CASE, GRAPHS, QUADS, free_port, store_settings
+
+from clustergraph.errors import QuerySyntaxError, StoreError
+from clustergraph.settings import Settings
+from clustergraph.store import open_store
+from clustergraph.store.base import QueryRequest
+from clustergraph.store.guard import QueryInfo
+from clustergraph.store.remote import RemoteStore, load_remote, with_values
+from clustergraph.store.terms import from_rdflib
+
+pytestmark = pytest.mark.slow
+
+STALE = "https://w3id.org/clustergraph/graph/source/withdrawn"
+LABELS = "SELECT ?case ?label WHERE { ?case <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+
+
+def test_load_puts_every_graph_and_drops_stale_ones(remote_settings: Settings) -> None:
+    assert remote_settings.remote_store_url is not None
+    httpx.put(
+        remote_settings.remote_store_url,
+        params={"graph": STALE},
+        content=b"<http://x/a> <http://x/b> <http://x/c> .\n",
+        headers={"Content-Type": "application/n-triples"},
+    ).raise_for_status()
+    assert load_remote(remote_settings) == QUADS
+    store = RemoteStore(remote_settings)
+    try:
+        assert tuple(store.graph_names()) == GRAPHS
+    finally:
+        store.close()
+
+
+def test_open_store_picks_the_remote_backend(remote_settings: Settings) -> None:
+    store = open_store(remote_settings)
+    try:
+        assert isinstance(store, RemoteStore)
+        assert store.solutions(QueryRequest("ASK { ?s ?p ?o }")).boolean is True
+    finally:
+        store.close()
+
+
+def test_bindings_travel_as_a_trailing_values_clause() -> None:
+    bindings = {"case": from_rdflib(URIRef(CASE + "oregon")), "label": from_rdflib(Literal('a "b"', lang="en"))}
+    text = with_values("SELECT * WHERE { ?case ?p ?label }", bindings, QueryInfo("SELECT", False, False))
+    assert text.endswith(f'VALUES (?case ?label) {{ (<{CASE}oregon> "a \\"b\\""@en) }}\n')
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '" ) } ; DROP ALL #',
+        'x" } } INSERT DATA { <http://x/a> <http://x/b> <http://x/c> } #',
+        "\\u0022 ) }",
+    ],
+)
+def test_injection_through_a_binding_changes_nothing(remote_store: RemoteStore, value: str) -> None:
+    rows = remote_store.solutions(QueryRequest(LABELS, bindings={"label": Literal(value)})).rows
+    assert rows == ()
+    counts = remote_store.solutions(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")).rows
+    assert counts[0]["n"].value == str(sum(QUADS.values()))
+
+
+def test_the_servers_syntax_error_is_passed_on(remote_store: RemoteStore) -> None:
+    with pytest.raises(QuerySyntaxError):
+        remote_store.solutions(QueryRequest("SELECT * WHERE { ?s ?p }"))
+
+
+def test_an_unreachable_server_is_a_store_error(tmp_path: Path) -> None:
+    settings = store_settings(tmp_path, store="remote", remote_query_url=f"http://127.0.0.1:{free_port()}/query")
+    store = RemoteStore(settings)
+    try:
+        with pytest.raises(StoreError, match="unreachable"):
+            store.solutions(QueryRequest("ASK { ?s ?p ?o }"))
+    finally:
+        store.close()
+
+
+def test_a_remote_store_needs_its_url(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="CLUSTERGRAPH_REMOTE_QUERY_URL"):
+        RemoteStore(store_settings(tmp_path, store="remote"))
