@@ -18,11 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 from clustergraph.errors import QueryRefused, UpdateRefused
-
-QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+from clustergraph.queries import QueryForm
 
 _TOKEN = re.compile(
     r"""
