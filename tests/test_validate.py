@@ -119,6 +119,13 @@ BROKEN_DATA = [
         id="wikidata-link-not-a-q-id",
     ),
     pytest.param(
+        "wikidata-item-not-verified.ttl",
+        {(ID["region/north-denmark"], SKOS_EXACT_MATCH)},
+        "unverified-wikidata-violation",
+        "which is not a verified Wikidata item",
+        id="wikidata-item-not-verified",
+    ),
+    pytest.param(
         "year-not-a-gyear.ttl",
         {(ID["institution/new-carolina"], CG.establishedIn)},
         SHAPES.YearShape,
