@@ -63,9 +63,12 @@ def query_release(
     *,
     entailment: bool = True,
 ) -> Any:
-    """Run `text` over the release with parameters bound as RDF terms (SEP-0007 substitution)."""
-    return store.query(
-        text,
-        default_graph=default_graphs(store, entailment=entailment),
-        substitutions={ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()},
-    )
+    """Run `text` over the release with parameters bound as RDF terms (SEP-0007 substitution).
+
+    With entailment the default graph is the union of every graph of the release, which Oxigraph
+    evaluates much faster as its own union than as the same graphs listed.
+    """
+    substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
+    if entailment:
+        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+    return store.query(text, default_graph=default_graphs(store, entailment=False), substitutions=substitutions)

@@ -59,8 +59,10 @@ def _write_artifacts(release: Release, folder: Path, timings: Mapping[str, float
     data = bind_prefixes(Graph())
     for graph in release.data.values():
         data += graph
-    (folder / "data.ttl").write_text(canonical_turtle(data), encoding="utf-8")
-    (folder / "inferred.ttl").write_text(canonical_turtle(release.inferred), encoding="utf-8")
+    # The data files are downloads, not sources someone edits: rdflib's sorted `longturtle` is enough,
+    # and 30x faster than the sectioned canonical form (benchmarks/README.md: 61 s of 67 s at 10^5).
+    stable_blank_nodes(data).serialize(folder / "data.ttl", format="longturtle", encoding="utf-8")
+    stable_blank_nodes(release.inferred).serialize(folder / "inferred.ttl", format="longturtle", encoding="utf-8")
     (folder / DATASET_FILE).write_text(_nquads(release.named_graphs()), encoding="utf-8")
     report = _report(release, data, {**timings, "write": time.perf_counter() - started})
     (folder / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

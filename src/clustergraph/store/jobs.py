@@ -130,6 +130,11 @@ class Engine:
             }
         if use_query_dataset:
             return {}
+        if dataset.entailment:
+            # The store holds exactly the release's graphs, so with entailment our default graph is
+            # Oxigraph's union of all graphs, which it evaluates far faster than the same graphs listed
+            # (benchmarks/README.md: 2-270x at 10^5-10^6 triples).
+            return {"use_default_graph_as_union": True}
         graphs = [ox.NamedNode(g) for g in self._default_graphs(dataset.entailment)]
         return {"default_graph": graphs, "named_graphs": graphs}
 
