@@ -68,7 +68,9 @@ def query_release(
     With entailment the default graph is the union of every graph of the release, which Oxigraph
     evaluates much faster as its own union than as the same graphs listed.
     """
-    substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()
+    }
     if entailment:
         return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     return store.query(text, default_graph=default_graphs(store, entailment=False), substitutions=substitutions)
