@@ -1,9 +1,18 @@
-"""clustergraph: a knowledge graph of regional cluster policy practices."""
+"""clustergraph: a knowledge graph of regional cluster policy practices.
 
+The public names: the build (`build`, `validate_files`), the settings, and the exception hierarchy.
+The service is `clustergraph.api.app.create_app`; it is not imported here, so the build does not load FastAPI.
+"""
+
+from clustergraph.build import BuildResult, build, validate_files
 from clustergraph.errors import (
     BuildError,
     ClusterGraphError,
+    NotAcceptable,
+    QueryCancelled,
+    QueryCrashed,
     QueryError,
+    QueryFailed,
     QueryNotFound,
     QueryParameterError,
     QueryRefused,
@@ -12,15 +21,22 @@ from clustergraph.errors import (
     ResourceNotFound,
     ResultTooLarge,
     StoreError,
+    UpdateRefused,
     ValidationFailed,
 )
+from clustergraph.settings import Settings, get_settings
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
+    "BuildResult",
     "ClusterGraphError",
+    "NotAcceptable",
+    "QueryCancelled",
+    "QueryCrashed",
     "QueryError",
+    "QueryFailed",
     "QueryNotFound",
     "QueryParameterError",
     "QueryRefused",
@@ -28,7 +44,12 @@ __all__ = [
     "QueryTimeout",
     "ResourceNotFound",
     "ResultTooLarge",
+    "Settings",
     "StoreError",
+    "UpdateRefused",
     "ValidationFailed",
     "__version__",
+    "build",
+    "get_settings",
+    "validate_files",
 ]
