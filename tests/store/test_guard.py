@@ -1,12 +1,15 @@
 """The guard reads SPARQL text as tokens: it refuses updates, SERVICE, LOAD, oversized and deeply
 nested queries, and is fooled neither by keywords inside strings, IRIs, names and comments, nor by
-brackets there."""
+brackets there; where Oxigraph would read the text otherwise than a naive lexer (`<` as less-than,
+keywords glued to other tokens, prefixed names cut short), it decides as Oxigraph does or refuses.
+Each case marked "bypass" made Oxigraph fetch a URL before the guard knew about it
+(`test_guard_differential.py` checks the whole class with a canary)."""
 
 from __future__ import annotations
 
 import pytest
 
-from clustergraph.errors import QueryRefused, UpdateRefused
+from clustergraph.errors import QueryRefused, QuerySyntaxError, UpdateRefused
 from clustergraph.store.guard import Limits, QueryInfo, inspect_query
 
 LIMITS = Limits(max_bytes=1000, max_depth=8)
@@ -27,11 +30,26 @@ def inspect(text: str) -> QueryInfo:
             id="prologue",
         ),
         pytest.param("# a comment with SELECT\nDESCRIBE <http://example.org/a>", "DESCRIBE", id="comment-first"),
-        pytest.param("nonsense { }", None, id="no-form"),
     ],
 )
-def test_form(text: str, form: str | None) -> None:
+def test_form(text: str, form: str) -> None:
     assert inspect(text).form == form
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("", "the query is empty", id="empty"),
+        pytest.param("  # only a comment\n", "the query is empty", id="comment-only"),
+        pytest.param("PREFIX ex: <http://x/>", "no SELECT, ASK, CONSTRUCT or DESCRIBE", id="prologue-only"),
+        pytest.param("nonsense { }", "not NONSENSE", id="no-form"),
+        pytest.param("DEFINE input:grab-all 'yes' SELECT * { ?s ?p ?o }", "not DEFINE", id="virtuoso-pragma"),
+        pytest.param("SELECTX * { }", "not SELECTX", id="glued"),
+    ],
+)
+def test_text_that_is_no_query_is_a_syntax_error(text: str, message: str) -> None:
+    with pytest.raises(QuerySyntaxError, match=message):
+        inspect(text)
 
 
 @pytest.mark.parametrize(
@@ -42,6 +60,19 @@ def test_form(text: str, form: str | None) -> None:
         pytest.param("SELECT * WHERE {?s ?p ?o FILTER(?o<3)SERVICE<http://x>{}}", id="no-spaces"),
         pytest.param("SELECT * WHERE { ?s ?p '''{ ( [''' . SeRvIcE <http://x> { } }", id="after-long-string"),
         pytest.param('SELECT * WHERE { ?s ?p "\\"" SERVICE <http://x> { } }', id="after-escaped-quote"),
+        pytest.param("SELECT * WHERE { ?s ?p 1.5e3SERVICE <http://x> { } }", id="bypass-glued-to-a-double"),
+        pytest.param("SELECT * WHERE { ?s ?p trueSERVICE <http://x> { } }", id="bypass-glued-to-true"),
+        pytest.param("SELECT * WHERE { ?s a ?o . aSERVICE <http://x> { } }", id="glued-to-a"),
+        pytest.param("PREFIX : <http://x/> SELECT * WHERE { ?s ?p trueSERVICE:y { } }", id="bypass-prefix-after-true"),
+        pytest.param(
+            "PREFIX service: <http://e/> PREFIX : <http://x/> SELECT * WHERE { service:y { } }",
+            id="bypass-prefix-named-service",
+        ),
+        pytest.param(
+            "PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ex:.SERVICE <http://x> { } }",
+            id="bypass-local-name-cut-at-a-dot",
+        ),
+        pytest.param("SELECT * WHERE { ?s ?p 'x'@en-SERVICE }", id="in-a-language-tag"),
     ],
 )
 def test_service_is_refused(text: str) -> None:
@@ -53,7 +84,8 @@ def test_service_is_refused(text: str) -> None:
     "text",
     [
         pytest.param("SELECT ?service WHERE { ?s <http://example.org/SERVICE> ?service }", id="variable-and-iri"),
-        pytest.param("PREFIX service: <http://x/> SELECT * WHERE { ?s service:load ?o }", id="prefixed-names"),
+        pytest.param("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:service ex:LOAD.x }", id="local-names"),
+        pytest.param("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:p ex:a..SERVICE }", id="local-name-with-dots"),
         pytest.param("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:p ex:SERVICE.LOAD }", id="local-name-with-dot"),
         pytest.param("SELECT * WHERE { ?s ?p 'SERVICE <http://x> { }' }", id="string"),
         pytest.param('SELECT * WHERE { ?s ?p """INSERT DATA { }""" }', id="long-string"),
@@ -98,6 +130,38 @@ def test_updates_are_refused(text: str) -> None:
 def test_deep_nesting_is_refused(text: str) -> None:
     with pytest.raises(QueryRefused, match="deeper than 8"):
         inspect_query(text, Limits(max_bytes=10**6, max_depth=8))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "SELECT * WHERE { FILTER(1<2)SERVICE#>\n<http://127.0.0.1:9/x> { ?s ?p ?o } }", id="bypass-service"
+        ),
+        pytest.param("ASK { FILTER(1<2)#>\n" + "(" * 20 + "1" + ")" * 20 + ") }", id="bypass-hidden-depth"),
+        pytest.param("ASK { FILTER(?a<?b&&'>'=?c) }", id="quote"),
+        pytest.param("ASK { FILTER(?x<x(y)>) }", id="brackets"),
+    ],
+)
+def test_a_less_than_that_could_open_an_iri_is_refused_when_the_readings_differ(text: str) -> None:
+    with pytest.raises(QueryRefused, match="less-than or as the start of the IRI"):
+        inspect_query(text, Limits(max_bytes=10**4, max_depth=8))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("ASK { FILTER(?x = <http://x/ns#a>) }", id="after-an-operator"),
+        pytest.param("ASK { FILTER(?x IN (<http://x/ns#a>, <http://x/ns#b>)) }", id="in-a-list"),
+        pytest.param("ASK { FILTER(?a<?b&&?b>3) }", id="both-readings-agree"),
+        pytest.param("ASK { ?s <http://x/ns#p> <http://x/ns#o> }", id="triples"),
+        pytest.param("ASK { FILTER(?x = '1'^^<http://www.w3.org/2001/XMLSchema#integer>) }", id="datatype"),
+        pytest.param("ASK { VALUES (?a ?b) { (<http://x/ns#a> <http://x/ns#b>) } }", id="values-rows"),
+        pytest.param("ASK { FILTER EXISTS { ?s ?p <http://x/ns#o> } }", id="exists"),
+    ],
+)
+def test_an_iri_where_less_than_cannot_stand_is_an_iri(text: str) -> None:
+    assert inspect(text).form == "ASK"
 
 
 def test_brackets_in_strings_and_iris_do_not_count() -> None:

@@ -1,16 +1,26 @@
 """Checks on untrusted SPARQL text, made before any SPARQL parser sees it.
 
 Oxigraph's parser and evaluator recurse on nesting, and a query of a few kilobytes with thousands of
-nested brackets takes the whole process down (DESIGN.md, "Known hazards"); rdflib's parser hits
-Python's recursion limit at about 40 nested groups. So the text is first *lexed* here, by a
-small scanner that knows SPARQL's strings, IRIs, comments, variables and prefixed names, and
-refused when it is too long or nested too deep.
+nested brackets takes the whole process down (DESIGN.md, "Known hazards"); with a remote store this
+guard is the only thing between a client and the server's `SERVICE`. So the text is lexed here, by a
+small scanner that knows SPARQL's strings, IRIs, comments, variables and prefixed names, and refused
+when it is too long, nested too deep, not a query, or asks for the network.
 
-The same tokens tell what the query asks for. SPARQL Update (`INSERT`, `LOAD`, ...) and `SERVICE`
-are bare keywords: they cannot be spelt inside a string, an IRI, a variable or a prefixed name, so
-refusing them on the token stream does what refusing them on the algebra would, in microseconds
-rather than rdflib's milliseconds. The real parse happens in the query worker, which in addition
-has no network to reach (`worker.py`).
+A guard is only as good as its agreement with the parser it protects, and three places in SPARQL's
+lexical grammar are where a scanner and Oxigraph's PEG parser can part ways; each is decided here the
+way the parser decides it, or refused where the scanner cannot be sure:
+
+- `<` opens an IRI, except right after an operand inside an expression, where it is less-than:
+  `FILTER(1<2)SERVICE#>` is less-than, a keyword and a comment, not the IRI `<2)SERVICE#>`. Where
+  both readings are possible, the IRI's text must read the same either way (no `#`, quote or bracket
+  in it, which would open a comment, a string or a level), or the query is refused;
+- keywords need no boundary: Oxigraph reads `trueSERVICE` as `true` then `SERVICE`, and
+  `1.5e3SERVICE` as a number then `SERVICE`. So a bare word or a prefix that merely *contains* a
+  forbidden keyword is refused; inside strings, IRIs, variables and local names it is just text;
+- the first keyword must make the text a query (`SELECT`, `ASK`, `CONSTRUCT`, `DESCRIBE`), so that
+  neither an update nor a server's private pragma (Virtuoso's `DEFINE`) reaches a remote store.
+
+The query worker then parses for real, in a process kept off the network (`isolation.py`).
 """
 
 from __future__ import annotations
@@ -19,9 +29,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from clustergraph.errors import QueryRefused, UpdateRefused
+from clustergraph.errors import QueryRefused, QuerySyntaxError, UpdateRefused
 from clustergraph.queries import QueryForm
 
+# PN_LOCAL exactly as SPARQL defines it (a first character, then any run that does not end in '.'):
+# a lexer that took `ex:.SERVICE` for one name while Oxigraph reads `ex:`, `.`, `SERVICE` is no guard.
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]"
+_PN_CHARS = r"\w\-\u00B7\u0300-\u036F\u203F\u2040:"
+_PN_LOCAL = rf"(?:[\w:]|{_PLX})(?:(?:[{_PN_CHARS}.]|{_PLX})*(?:[{_PN_CHARS}]|{_PLX}))?"
 _TOKEN = re.compile(
     r"""
     (?P<space>[ \t\r\n]+)
@@ -30,17 +45,19 @@ _TOKEN = re.compile(
   | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)
-  | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w:%\-.\u00B7]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+  | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:PN_LOCAL)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
   | (?P<other>[^\sA-Za-z_:{}()\[\]<'"\#?$]+|.)
-    """,
+    """.replace("PN_LOCAL", _PN_LOCAL),
     re.VERBOSE | re.DOTALL,
 )
 _FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 _PROLOGUE = frozenset({"BASE", "PREFIX"})
+_OPERAND_KINDS = frozenset({"var", "iri", "pname", "string", "word", "close"})
+_REREAD = frozenset("#'()[]")  # what an IRI's text must not hold where `<` may also be less-than
 
 
 @dataclass(frozen=True)
@@ -51,16 +68,17 @@ class Limits:
 
 @dataclass(frozen=True)
 class QueryInfo:
-    """What the scanner learned: the query form (None if it found none: the parser will say why),
-    whether the text names its own dataset (FROM / FROM NAMED) and ends with a VALUES clause."""
+    """What the scanner learned: the query form, whether the text names its own dataset
+    (FROM / FROM NAMED) and ends with a VALUES clause."""
 
-    form: QueryForm | None
+    form: QueryForm
     has_dataset: bool
     has_trailing_values: bool
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
-    """Refuse what must not run, or say what the query is; raises QueryRefused / UpdateRefused."""
+    """Refuse what must not run, or say what the query is; raises QueryRefused (UpdateRefused for
+    an update) or QuerySyntaxError for text that is no query at all."""
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.max_bytes:
         raise QueryRefused(f"the query is {size} bytes long; this service accepts at most {limits.max_bytes}")
@@ -69,47 +87,110 @@ def inspect_query(text: str, limits: Limits) -> QueryInfo:
 
 @lru_cache(maxsize=256)
 def _scan(text: str, max_depth: int) -> QueryInfo:
-    form: QueryForm | None = None
-    first_keyword: str | None = None
-    has_dataset = has_trailing_values = False
-    depth = braces = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "open":
-            depth += 1
-            braces += match.group() == "{"
-            if depth > max_depth:
-                raise QueryRefused(
-                    f"the query nests brackets deeper than {max_depth} levels (at {_position(text, match.start())})"
-                )
-        elif kind == "close":
-            depth -= 1
-            braces -= match.group() == "}"
-        elif kind == "word":
-            word = match.group().upper()
-            _refuse(word, text, match.start())
-            if first_keyword is None and word not in _PROLOGUE:
-                first_keyword = word
-                form = word if word in _FORMS else None  # type: ignore[assignment]
-            has_dataset = has_dataset or word == "FROM"
-            has_trailing_values = has_trailing_values or (word == "VALUES" and braces == 0)
-    if first_keyword in _UPDATES:
-        raise UpdateRefused("this is a read-only service: SPARQL Update is not accepted")
-    return QueryInfo(form, has_dataset, has_trailing_values)
+    return _Scanner(text, max_depth).scan()
 
 
-def _refuse(word: str, text: str, offset: int) -> None:
-    if word == "SERVICE":
-        raise QueryRefused(
-            "SERVICE (federated query) is not allowed here: this service fetches nothing from "
-            "the network "
-            f"(at {_position(text, offset)})"
-        )
-    if word == "LOAD":
-        raise UpdateRefused("this is a read-only service: LOAD (SPARQL Update) is not accepted")
+@dataclass
+class _Bracket:
+    char: str
+    holds_data: bool  # a VALUES block or one of its rows: terms only, never an expression
 
 
-def _position(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"line {line}, column {column}"
+class _Scanner:
+    def __init__(self, text: str, max_depth: int) -> None:
+        self.text = text
+        self.max_depth = max_depth
+        self.open: list[_Bracket] = []
+        self.previous: tuple[str, str] | None = None  # kind and text of the last token read
+        self.first_keyword: str | None = None
+        self.has_dataset = self.has_trailing_values = self.values_next = False
+
+    def scan(self) -> QueryInfo:
+        for match in _TOKEN.finditer(self.text):
+            kind = match.lastgroup
+            assert kind is not None
+            if kind in ("space", "comment"):
+                continue
+            getattr(self, f"_{kind}", self._token)(match)
+            self.previous = (kind, match.group())
+        return self._info()
+
+    def _token(self, match: re.Match[str]) -> None:
+        """Variables, strings and operators: nothing to learn or refuse in them."""
+
+    def _iri(self, match: re.Match[str]) -> None:
+        content = match.group()[1:-1]
+        if self._less_than_possible() and (_REREAD & set(content) or _forbidden(content)):
+            raise QueryRefused(
+                f"'<' at {self._where(match.start())} may be read as less-than or as the start of the IRI "
+                f"{match.group()[:60]}, and the two readings differ: put a space after '<' where it "
+                "compares, or write the IRI with a prefixed name"
+            )
+
+    def _pname(self, match: re.Match[str]) -> None:
+        self._refuse(match.group().partition(":")[0], match.start())
+
+    def _word(self, match: re.Match[str]) -> None:
+        word = match.group().upper()
+        self._refuse(word, match.start())
+        if self.first_keyword is None and word not in _PROLOGUE:
+            self.first_keyword = word
+        self.has_dataset = self.has_dataset or word == "FROM"
+        if word == "VALUES":
+            self.values_next = True
+            self.has_trailing_values = self.has_trailing_values or not any(b.char == "{" for b in self.open)
+
+    def _open(self, match: re.Match[str]) -> None:
+        char = match.group()
+        in_data = bool(self.open) and self.open[-1].holds_data
+        self.open.append(_Bracket(char, in_data or self.values_next))
+        self.values_next = self.values_next and char == "("  # VALUES (?a ?b) { ... }: the block is data too
+        if len(self.open) > self.max_depth:
+            raise QueryRefused(
+                f"the query nests brackets deeper than {self.max_depth} levels (at {self._where(match.start())})"
+            )
+
+    def _close(self, match: re.Match[str]) -> None:
+        if self.open:
+            self.open.pop()
+
+    def _less_than_possible(self) -> bool:
+        """Whether Oxigraph could read a `<` here as less-than: inside parentheses that may hold an
+        expression, right after something that may end an operand."""
+        if not self.open or self.open[-1].char != "(" or self.open[-1].holds_data or self.previous is None:
+            return False
+        kind, token = self.previous
+        return kind in _OPERAND_KINDS or (kind == "other" and (token[-1].isalnum() or token[-1] == "."))
+
+    def _refuse(self, name: str, offset: int) -> None:
+        keyword = _forbidden(name)
+        if keyword == "SERVICE":
+            raise QueryRefused(
+                "SERVICE (federated query) is not allowed here: this service fetches nothing from the network "
+                f"(at {self._where(offset)})"
+            )
+        if keyword == "LOAD":
+            raise UpdateRefused("this is a read-only service: LOAD (SPARQL Update) is not accepted")
+
+    def _info(self) -> QueryInfo:
+        keyword = self.first_keyword
+        if keyword in _UPDATES:
+            raise UpdateRefused("this is a read-only service: SPARQL Update is not accepted")
+        if self.previous is None:
+            raise QuerySyntaxError("the query is empty")
+        if keyword is None:
+            raise QuerySyntaxError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE")
+        if keyword not in _FORMS:
+            raise QuerySyntaxError(f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {keyword[:40]}")
+        return QueryInfo(keyword, self.has_dataset, self.has_trailing_values)  # type: ignore[arg-type]
+
+    def _where(self, offset: int) -> str:
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return f"line {line}, column {column}"
+
+
+def _forbidden(text: str) -> str | None:
+    """The network or update keyword that `text` holds anywhere, if any (keywords need no boundary)."""
+    upper = text.upper()
+    return next((keyword for keyword in ("SERVICE", "LOAD") if keyword in upper), None)
