@@ -17,6 +17,7 @@ ClusterGraphError
 ├── NotAcceptable              no representation the client accepts      (406)
 ├── ResourceNotFound           no such resource IRI in the graph          (404)
 └── StoreError                 the store is missing or unreachable        (503)
+    └── IsolationUnavailable   no way to keep query workers off the network (503)
 """
 
 from __future__ import annotations
@@ -92,3 +93,7 @@ class ResourceNotFound(ClusterGraphError):
 
 class StoreError(ClusterGraphError):
     pass
+
+
+class IsolationUnavailable(StoreError):
+    """The kernel grants query workers no network isolation and no setting accepts the risk."""

@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=64, gt=0, description="Deepest nesting of { ( [ a query may have.")
     query_workers: int = Field(default=2, ge=1)
     query_memory_mb: int = Field(default=1024, gt=0, description="Memory one query may take in its worker.")
+    worker_network_namespace: bool = Field(
+        default=True, description="Move query workers into an empty network namespace, where the kernel allows it."
+    )
+    worker_seccomp: bool = Field(
+        default=True, description="Forbid query workers every socket but a Unix one (seccomp), where available."
+    )
+    allow_unisolated_queries: bool = Field(
+        default=False,
+        description="Evaluate clients' SPARQL even where query workers cannot be kept off the network.",
+    )
     cors_origins: list[str] = Field(default_factory=list)
     base_url: str | None = Field(
         default=None, description="Public base URL; IRIs under https://w3id.org/clustergraph/ resolve here."

@@ -3,62 +3,31 @@ client (SPARQLWrapper) and by clients that give up waiting."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
+from served import served
 from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 
 pytestmark = pytest.mark.slow
 
-SMALL_RELEASE = Path(__file__).parents[1] / "store" / "data" / "release"  # see its README
 CASE = "http://example.org/test/case/"
 TYPES = f"SELECT ?type WHERE {{ <{CASE}oregon> a ?type }} ORDER BY ?type"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
 SERVER_TIMEOUT_S = 300  # far longer than any test waits: a query stopped sooner was stopped for another reason
-STARTUP_S = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`clustergraph serve` in its own process; the base URL once /health answers."""
-    tmp = tmp_path_factory.mktemp("uvicorn")
-    port = free_port()
-    env = {
-        **os.environ,
-        "CLUSTERGRAPH_PROJECT_DIR": str(tmp),
-        "CLUSTERGRAPH_RELEASE_DIR": str(SMALL_RELEASE),
-        "CLUSTERGRAPH_STORE_DIR": str(tmp / "store"),
-        "CLUSTERGRAPH_QUERY_TIMEOUT_S": str(SERVER_TIMEOUT_S),
-        "CLUSTERGRAPH_QUERY_WORKERS": "2",
-    }
-    log = (tmp / "server.log").open("w")
-    command = [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/health", process, tmp / "server.log")
+    with served(tmp_path_factory.mktemp("uvicorn"), query_timeout_s=str(SERVER_TIMEOUT_S), query_workers="2") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def test_sparqlwrapper_select_ask_and_construct(server: str) -> None:
@@ -135,17 +104,3 @@ def _eventually_restarted(server: str) -> bool:
             return True
         time.sleep(0.1)
     return False
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer at {url} within {STARTUP_S} s:\n{log.read_text()}")

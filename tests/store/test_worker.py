@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 from smallrelease import SMALL_RELEASE, TIMEOUT_S, store_settings
 
-from clustergraph.errors import QueryCancelled, QueryCrashed, QueryFailed, QueryRefused, QueryTimeout, ResultTooLarge
+from clustergraph.errors import (
+    IsolationUnavailable,
+    QueryCancelled,
+    QueryCrashed,
+    QueryFailed,
+    QueryRefused,
+    QueryTimeout,
+    ResultTooLarge,
+)
 from clustergraph.store.base import Dataset, QueryRequest, Solutions
 from clustergraph.store.database import prepare_database
 from clustergraph.store.embedded import EmbeddedStore
@@ -125,21 +133,65 @@ def test_service_is_refused_and_opens_no_socket(store: EmbeddedStore, listener: 
     assert nobody_connected(listener)
 
 
-@pytest.mark.skipif(
-    subprocess.run(["unshare", "--net", "--user", "--map-root-user", "true"], check=False).returncode != 0
-    if sys.platform == "linux"
-    else True,
-    reason="this system does not let a process leave the network (no network namespaces)",
+NAMESPACES = sys.platform == "linux" and (
+    subprocess.run(["unshare", "--net", "--user", "--map-root-user", "true"], check=False).returncode == 0
+    or subprocess.run(["unshare", "--net", "true"], check=False).returncode == 0
 )
-def test_workers_have_no_network_even_past_the_guard(database: Path, listener: socket.socket) -> None:
+
+
+@pytest.mark.parametrize(
+    ("namespace", "seccomp"),
+    [
+        pytest.param(
+            True,
+            False,
+            id="network-namespace",
+            marks=pytest.mark.skipif(not NAMESPACES, reason="this kernel grants no network namespace"),
+        ),
+        pytest.param(False, True, id="seccomp-where-namespaces-are-refused"),
+        pytest.param(True, True, id="both"),
+    ],
+)
+def test_workers_have_no_network_even_past_the_guard(
+    database: Path, listener: socket.socket, namespace: bool, seccomp: bool
+) -> None:
+    """The query goes straight to a worker, as if the guard had been fooled: Oxigraph tries the
+    SERVICE, and fails without a connection."""
     port = listener.getsockname()[1]
-    pool = WorkerPool(WorkerConfig(database), size=1, timeout_s=PATIENT_S)
+    pool = WorkerPool(WorkerConfig(database, network_namespace=namespace, seccomp=seccomp), size=1, timeout_s=PATIENT_S)
     try:
+        assert pool.isolation.seccomp == seccomp
+        assert pool.isolation.network_namespace == (namespace and NAMESPACES)
         with pytest.raises(QueryFailed):
             pool.run(job(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"))
+        assert pool.run(job(QUICK)).boolean is True
     finally:
         pool.close()
     assert nobody_connected(listener)
+
+
+def test_without_isolation_clients_queries_are_refused_and_the_projects_run(tmp_path: Path) -> None:
+    """Fail closed: where a worker can be kept off the network by no means, a client's SPARQL is not
+    evaluated, while the project's own queries still are."""
+    store = EmbeddedStore(store_settings(tmp_path, worker_network_namespace=False, worker_seccomp=False))
+    try:
+        assert store.isolation == "none"
+        with pytest.raises(IsolationUnavailable, match="CLUSTERGRAPH_ALLOW_UNISOLATED_QUERIES"):
+            store.solutions(QueryRequest(QUICK))
+        assert store.solutions(QueryRequest(QUICK, trusted=True)).boolean is True
+    finally:
+        store.close()
+
+
+def test_the_risk_of_no_isolation_can_be_accepted(tmp_path: Path) -> None:
+    settings = store_settings(
+        tmp_path, worker_network_namespace=False, worker_seccomp=False, allow_unisolated_queries=True
+    )
+    store = EmbeddedStore(settings)
+    try:
+        assert store.solutions(QueryRequest(QUICK)).boolean is True
+    finally:
+        store.close()
 
 
 def test_a_query_that_wants_too_much_memory_is_stopped(database: Path) -> None:

@@ -42,6 +42,7 @@ def select(
         bindings=dict(bindings or {}),
         dataset=Dataset(entailment=entailment),
         limit=limit,
+        trusted=True,
     )
     return store.solutions(request).rows
 

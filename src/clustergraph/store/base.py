@@ -62,16 +62,23 @@ class SerializedResult:
 class QueryRequest:
     """One query: its text, terms bound to its variables, the dataset, and at most `limit` rows
     (never more than the store's `max_results`). Setting `cancel` stops the query: the client
-    has gone."""
+    has gone. `trusted` is for text this project wrote (named queries, pages); a client's SPARQL is
+    not, and runs only where the store can keep it off the network."""
 
     text: str
     bindings: Mapping[str, Identifier] = field(default_factory=dict)
     dataset: Dataset = field(default_factory=Dataset)
     limit: int | None = None
     cancel: threading.Event | None = field(default=None, compare=False)
+    trusted: bool = False
 
 
 class GraphStore(Protocol):
+    @property
+    def isolation(self) -> str:
+        """What keeps clients' queries from reaching the network, for /health and /metrics."""
+        ...
+
     def solutions(self, request: QueryRequest) -> Solutions:
         """Run a SELECT or ASK and return its rows as terms."""
         ...

@@ -19,16 +19,26 @@ from clustergraph.store.worker import WorkerConfig, WorkerPool
 
 
 class EmbeddedStore:
-    def __init__(self, settings: Settings, *, isolate_network: bool = True) -> None:
+    def __init__(self, settings: Settings) -> None:
         database = prepare_database(settings.release_path, settings.store_path)
         self._limits = Limits(settings.max_query_bytes, settings.max_query_depth)
         self._max_results = settings.max_results
         self._pool = WorkerPool(
-            WorkerConfig(database, isolate_network, memory_bytes=settings.query_memory_mb * 2**20),
+            WorkerConfig(
+                database,
+                network_namespace=settings.worker_network_namespace,
+                seccomp=settings.worker_seccomp,
+                allow_unisolated=settings.allow_unisolated_queries,
+                memory_bytes=settings.query_memory_mb * 2**20,
+            ),
             settings.query_workers,
             settings.query_timeout_s,
         )
         self._graph_names: tuple[str, ...] | None = None
+
+    @property
+    def isolation(self) -> str:
+        return self._pool.isolation.describe()
 
     @property
     def restarts(self) -> int:
@@ -57,6 +67,8 @@ class EmbeddedStore:
 
     def _job(self, request: QueryRequest, media_type: str | None) -> QueryJob:
         info = inspect_query(request.text, self._limits)
+        if not request.trusted:
+            self._pool.require_isolation()
         return QueryJob(
             text=request.text,
             bindings={name: from_rdflib(term) for name, term in request.bindings.items()},

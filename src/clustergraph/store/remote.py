@@ -103,6 +103,11 @@ class RemoteStore:
             self._graph_names = tuple(sorted(s[0].value for s in parsed if isinstance(s[0], ox.NamedNode)))
         return self._graph_names
 
+    @property
+    def isolation(self) -> str:
+        """The remote server runs the queries: only the guard stands between them and its network."""
+        return "remote-guard-only"
+
     def close(self) -> None:
         self._client.close()
 

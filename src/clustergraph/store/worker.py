@@ -11,14 +11,14 @@ instead of growing by hundreds of megabytes a second until the machine's OOM kil
 
 Inside the worker, queries run on a thread with a large stack, so that chains of thousands of
 operators (`1+1+...`, `?a||?b||...`), which Oxigraph parses and evaluates recursively, fit in
-memory instead of overflowing; and, where Linux allows it, the worker first leaves the network
-(a new, empty network namespace), so that no query can reach another machine whatever gets past the
-guard in `guard.py`.
+memory instead of overflowing; and before anything else the worker takes itself off the network
+(`isolation.py`: a new network namespace and a seccomp filter on sockets, each where the kernel allows
+it), so that no query reaches any address whatever gets past the guard in `guard.py`. A pool whose
+workers got neither runs no untrusted query unless `WorkerConfig.allow_unisolated` says so.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import queue
@@ -34,7 +34,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from clustergraph.errors import QueryCancelled, QueryCrashed, QueryTimeout, ResultTooLarge, StoreError
+from clustergraph.errors import (
+    IsolationUnavailable,
+    QueryCancelled,
+    QueryCrashed,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreError,
+)
+from clustergraph.store.isolation import Isolation, isolate
 from clustergraph.store.jobs import Engine, Failed, Job
 
 log = logging.getLogger(__name__)
@@ -42,20 +50,21 @@ log = logging.getLogger(__name__)
 QUERY_STACK_BYTES = 512 * 1024 * 1024  # reserved address space, committed only as deep queries need it
 STARTUP_TIMEOUT_S = 60.0
 _POLL_S = 0.05  # how often a waiting request looks at its deadline and its client
-_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
 
 
 @dataclass(frozen=True)
 class Ready:
-    """A worker's first message: the store is open; and whether it could leave the network."""
+    """A worker's first message: the store is open; and what keeps it off the network."""
 
-    isolated: bool
+    isolation: Isolation
 
 
 @dataclass(frozen=True)
 class WorkerConfig:
     database: Path
-    isolate_network: bool = True
+    network_namespace: bool = True  # leave the network by unshare(2), where the kernel allows it
+    seccomp: bool = True  # forbid every socket but a Unix one, where libseccomp is there
+    allow_unisolated: bool = False  # run untrusted queries even in workers that got neither
     stack_bytes: int = QUERY_STACK_BYTES
     memory_bytes: int | None = None  # what one query may allocate, beyond the worker's own needs
 
@@ -82,8 +91,14 @@ class WorkerPool:
             raise
         for worker in workers:
             self._idle.put(worker)
-        if config.isolate_network and not all(worker.isolated for worker in workers):
-            log.warning("query workers could not leave the network here; SERVICE is refused by the guard only")
+        self._isolation = min((worker.isolation for worker in workers), key=_strength)
+        if not self._isolation.active:
+            log.warning(
+                "query workers could not be taken off the network here (no network namespace, no seccomp); %s",
+                "untrusted queries run anyway, as configured"
+                if config.allow_unisolated
+                else "untrusted queries are refused",
+            )
 
     def run(self, job: Job, cancel: threading.Event | None = None) -> Any:
         worker = self._checkout(cancel)
@@ -117,6 +132,20 @@ class WorkerPool:
                 _check(deadline, cancel, busy)
 
     @property
+    def isolation(self) -> Isolation:
+        """What keeps the workers off the network (the weakest any worker got at start)."""
+        return self._isolation
+
+    def require_isolation(self) -> None:
+        """Refuse an untrusted query where the workers could not be isolated, unless allowed."""
+        if not self._isolation.active and not self._config.allow_unisolated:
+            raise IsolationUnavailable(
+                "this server cannot keep query workers off the network here (the kernel grants neither a "
+                "network namespace nor a seccomp filter), so it does not evaluate SPARQL sent by clients; "
+                "the operator may accept the risk with CLUSTERGRAPH_ALLOW_UNISOLATED_QUERIES=true"
+            )
+
+    @property
     def restarts(self) -> int:
         """Workers replaced so far (timeouts, clients gone, crashes)."""
         return self._restarts
@@ -134,7 +163,7 @@ class _Worker:
         self._connection = connection
         self._config = config
         self._ready = False
-        self.isolated = False
+        self.isolation = Isolation()
 
     @classmethod
     def start(cls, context: multiprocessing.context.SpawnContext, config: WorkerConfig) -> _Worker:
@@ -158,7 +187,8 @@ class _Worker:
         if isinstance(message, Failed):
             raise message.error
         self._ready = True
-        self.isolated = isinstance(message, Ready) and message.isolated
+        if isinstance(message, Ready):
+            self.isolation = message.isolation
 
     def call(self, job: Job, deadline: float, cancel: threading.Event | None, timeout_s: float) -> Any:
         try:
@@ -196,6 +226,10 @@ class _Worker:
         return f"exit status {code}"
 
 
+def _strength(isolation: Isolation) -> int:
+    return isolation.network_namespace + isolation.seccomp
+
+
 def _check(deadline: float, cancel: threading.Event | None, timeout_message: str) -> None:
     if cancel is not None and cancel.is_set():
         raise QueryCancelled("the client went away")
@@ -206,14 +240,14 @@ def _check(deadline: float, cancel: threading.Event | None, timeout_message: str
 def _serve(connection: Connection, config: WorkerConfig) -> None:
     """The worker process: answer jobs from the pipe until the parent closes it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops its workers
-    isolated = config.isolate_network and _leave_network()
+    isolation = isolate(network_namespace=config.network_namespace, seccomp=config.seccomp)
     threading.stack_size(config.stack_bytes)
-    loop = threading.Thread(target=_answer_jobs, args=(connection, config, isolated), name="query")
+    loop = threading.Thread(target=_answer_jobs, args=(connection, config, isolation), name="query")
     loop.start()
     loop.join()
 
 
-def _answer_jobs(connection: Connection, config: WorkerConfig, isolated: bool) -> None:
+def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolation) -> None:
     try:
         engine = Engine(ox.Store.read_only(str(config.database)))
     except OSError as error:
@@ -221,7 +255,7 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolated: bool) -
         return
     if config.memory_bytes is not None:
         _limit_memory(config.memory_bytes)
-    connection.send(Ready(isolated))
+    connection.send(Ready(isolation))
     while True:
         try:
             job = connection.recv()
@@ -248,12 +282,3 @@ def _limit_memory(budget: int) -> None:
 
 def _too_much_memory(budget: int) -> str:
     return f"the query needed more than the {budget // 2**20} MB of memory a query may use, and was stopped"
-
-
-def _leave_network() -> bool:
-    """Move this process into a new network namespace with no interfaces, if the kernel lets it."""
-    try:
-        unshare = ctypes.CDLL(None, use_errno=True).unshare
-    except (OSError, AttributeError):  # not Linux
-        return False
-    return any(unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))

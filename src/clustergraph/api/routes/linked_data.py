@@ -54,7 +54,8 @@ def resource(
         raise
     if media_type == HTML:
         return render("resource.html", linker, view=describe(store, linker, iri), formats=_ALTERNATES)
-    return rdf_response(store, QueryRequest(api_queries()["resource-graph"].text, {"iri": iri}), media_type)
+    query = QueryRequest(api_queries()["resource-graph"].text, {"iri": iri}, trusted=True)
+    return rdf_response(store, query, media_type)
 
 
 @router.get("/ontology", summary="The ontology, as HTML or RDF", responses=_RESPONSES)

@@ -1,0 +1,63 @@
+"""`clustergraph serve` as deployed: a uvicorn process on a free port of 127.0.0.1, configured by
+environment variables, stopped when the `with` block ends. Imported by the tests beside it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+SMALL_RELEASE = Path(__file__).parents[1] / "store" / "data" / "release"  # see its README
+STARTUP_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served(tmp: Path, **settings: str) -> Iterator[str]:
+    """The base URL of a server over the small release, once its /health answers; `settings` are
+    `CLUSTERGRAPH_*` variables without their prefix (`query_workers="2"`)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CLUSTERGRAPH_PROJECT_DIR": str(tmp),
+        "CLUSTERGRAPH_RELEASE_DIR": str(SMALL_RELEASE),
+        "CLUSTERGRAPH_STORE_DIR": str(tmp / "store"),
+        **{f"CLUSTERGRAPH_{name.upper()}": value for name, value in settings.items()},
+    }
+    log_path = tmp / "server.log"
+    with log_path.open("w") as log:
+        command = [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(f"{base}/health", process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer at {url} within {STARTUP_S} s:\n{log.read_text()}")
