@@ -6,9 +6,11 @@ Two independent means, both applied where available:
   its own, so nothing it connects to is another machine's or this one's. Containers often refuse it
   (no user namespaces, no CAP_SYS_ADMIN);
 - a **seccomp filter** (libseccomp, through `pyseccomp`): `socket(2)` fails with EPERM for every
-  family but AF_UNIX (the worker's pipe to its parent), and `io_uring_setup(2)`, which could open
-  sockets around the filter, fails too. It needs no privilege, only `no_new_privs`, which libseccomp
-  sets, and a kernel built with seccomp (every mainstream one since 3.17).
+  family but AF_UNIX, and `connect(2)` for every socket, so that not even a local resolver (nscd,
+  systemd-resolved) can be asked to look a name up; the worker's pipe to its parent, a socket pair
+  made before the filter, needs neither. `io_uring_setup(2)`, which could open sockets around the
+  filter, fails too. It needs no privilege, only `no_new_privs`, which libseccomp sets, and a kernel
+  built with seccomp (every mainstream one since 3.17).
 
 The worker reports what it got (`Isolation`); the pool refuses untrusted queries when it got nothing,
 unless a setting accepts the risk (`WorkerConfig.allow_unisolated`).
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
-_BLOCKED_SYSCALLS = ("io_uring_setup",)
+_BLOCKED_SYSCALLS = ("connect", "io_uring_setup")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def _forbid_sockets() -> bool:
         rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "socket", seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
         for name in _BLOCKED_SYSCALLS:
-            rules.add_rule(seccomp.ERRNO(errno.ENOSYS), name)
+            rules.add_rule(seccomp.ERRNO(errno.EPERM), name)
         rules.load()
     except (OSError, RuntimeError, ValueError) as error:
         log.warning("the kernel refused the query workers' seccomp filter: %s", error)
