@@ -194,3 +194,26 @@ def test_size_is_counted_in_bytes() -> None:
 def test_dataset_and_values(text: str, has_dataset: bool, has_trailing_values: bool) -> None:
     info = inspect(text)
     assert (info.has_dataset, info.has_trailing_values) == (has_dataset, has_trailing_values)
+
+
+@pytest.mark.parametrize(
+    ("text", "functions"),
+    [
+        pytest.param("SELECT * WHERE { ?s ?p ?o FILTER(STR(?o) = 'x') }", (), id="built-ins"),
+        pytest.param("SELECT (xsd:integer(?o) AS ?n) WHERE { ?s ?p ?o }", (), id="xsd-cast"),
+        pytest.param(
+            "SELECT * WHERE { ?s ?p ?o FILTER(<http://www.w3.org/2001/XMLSchema#integer>(?o) > 1) }", (), id="xsd-iri"
+        ),
+        pytest.param("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:p (1 2) }", (), id="collection"),
+        pytest.param("SELECT * WHERE { ?s ?p ?o FILTER(bif:http_get(?o)) }", ("bif:http_get",), id="virtuoso"),
+        pytest.param("SELECT * WHERE { ?s ?p ?o FILTER bif:contains(?o, 'x') }", ("bif:contains",), id="filter-call"),
+        pytest.param("SELECT * WHERE { ?s ?p ?o } ORDER BY <http://x/f>(?o)", ("<http://x/f>",), id="order-by"),
+        pytest.param(
+            "PREFIX xsd: <http://x/> SELECT (xsd:integer(?o) AS ?n) WHERE { ?s ?p ?o }",
+            ("xsd:integer",),
+            id="xsd-prefix-declared-elsewhere",
+        ),
+    ],
+)
+def test_extension_functions_are_named(text: str, functions: tuple[str, ...]) -> None:
+    assert inspect(text).extension_functions == functions

@@ -1,6 +1,6 @@
 """With a remote store the guard is the only control: the bypasses that once made a real
 `oxigraph serve` fetch a URL or abort on hidden nesting are refused before anything is sent, and the
-server answers on."""
+server answers on; a server's own extension functions are not called."""
 
 from __future__ import annotations
 
@@ -30,3 +30,8 @@ def test_hidden_service_is_refused(remote_store: RemoteStore, oxigraph_server: s
     text = f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{oxigraph_server}/query> {{ ?s ?p ?o }} }}"
     with pytest.raises(QueryRefused):
         remote_store.solutions(QueryRequest(text))
+
+
+def test_extension_functions_are_not_passed_on(remote_store: RemoteStore) -> None:
+    with pytest.raises(QueryRefused, match="bif:http_get"):
+        remote_store.solutions(QueryRequest("SELECT * WHERE { ?s ?p ?o FILTER(bif:http_get(STR(?o))) }"))

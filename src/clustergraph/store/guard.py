@@ -58,6 +58,8 @@ _UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "CO
 _PROLOGUE = frozenset({"BASE", "PREFIX"})
 _OPERAND_KINDS = frozenset({"var", "iri", "pname", "string", "word", "close"})
 _REREAD = frozenset("#'()[]")  # what an IRI's text must not hold where `<` may also be less-than
+_XSD = "http://www.w3.org/2001/XMLSchema#"  # the only namespace of functions SPARQL itself defines by IRI
+_CONSTRAINTS = frozenset({"FILTER", "BY", "ASC", "DESC", "HAVING"})  # after these, `iri (` is a call
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,13 @@ class Limits:
 @dataclass(frozen=True)
 class QueryInfo:
     """What the scanner learned: the query form, whether the text names its own dataset
-    (FROM / FROM NAMED) and ends with a VALUES clause."""
+    (FROM / FROM NAMED) and ends with a VALUES clause, and the functions it calls by IRI that SPARQL
+    does not define (a server's extensions, such as Virtuoso's `bif:`), as written."""
 
     form: QueryForm
     has_dataset: bool
     has_trailing_values: bool
+    extension_functions: tuple[str, ...] = ()
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
@@ -102,7 +106,10 @@ class _Scanner:
         self.max_depth = max_depth
         self.open: list[_Bracket] = []
         self.previous: tuple[str, str] | None = None  # kind and text of the last token read
+        self.before_previous: tuple[str, str] | None = None
         self.first_keyword: str | None = None
+        self.prefixes: dict[str, str] = {}
+        self.extension_functions: list[str] = []
         self.has_dataset = self.has_trailing_values = self.values_next = False
 
     def scan(self) -> QueryInfo:
@@ -112,7 +119,7 @@ class _Scanner:
             if kind in ("space", "comment"):
                 continue
             getattr(self, f"_{kind}", self._token)(match)
-            self.previous = (kind, match.group())
+            self.before_previous, self.previous = self.previous, (kind, match.group())
         return self._info()
 
     def _token(self, match: re.Match[str]) -> None:
@@ -120,6 +127,8 @@ class _Scanner:
 
     def _iri(self, match: re.Match[str]) -> None:
         content = match.group()[1:-1]
+        if _is_word(self.before_previous, "PREFIX") and self.previous and self.previous[0] == "pname":
+            self.prefixes[self.previous[1].rstrip(":")] = content
         if self._less_than_possible() and (_REREAD & set(content) or _forbidden(content)):
             raise QueryRefused(
                 f"'<' at {self._where(match.start())} may be read as less-than or as the start of the IRI "
@@ -142,6 +151,8 @@ class _Scanner:
 
     def _open(self, match: re.Match[str]) -> None:
         char = match.group()
+        if char == "(" and self._calls_a_function():
+            self._note_function(self.previous[1] if self.previous else "")
         in_data = bool(self.open) and self.open[-1].holds_data
         self.open.append(_Bracket(char, in_data or self.values_next))
         self.values_next = self.values_next and char == "("  # VALUES (?a ?b) { ... }: the block is data too
@@ -153,6 +164,24 @@ class _Scanner:
     def _close(self, match: re.Match[str]) -> None:
         if self.open:
             self.open.pop()
+
+    def _calls_a_function(self) -> bool:
+        """Whether the `(` about to open is a call of the IRI before it, rather than a collection
+        after a predicate (`?s ex:p (1 2)`), which only a triple pattern's brackets can hold."""
+        if self.previous is None or self.previous[0] not in ("iri", "pname"):
+            return False
+        in_triples = bool(self.open) and self.open[-1].char in "{["
+        after_constraint = any(_is_word(self.before_previous, word) for word in _CONSTRAINTS)
+        return after_constraint or not in_triples
+
+    def _note_function(self, name: str) -> None:
+        if name.startswith("<"):
+            iri = name[1:-1]
+        else:
+            prefix, _, local = name.partition(":")
+            iri = self.prefixes.get(prefix, _XSD if prefix == "xsd" else "") + local
+        if not iri.startswith(_XSD):
+            self.extension_functions.append(name)
 
     def _less_than_possible(self) -> bool:
         """Whether Oxigraph could read a `<` here as less-than: inside parentheses that may hold an
@@ -182,12 +211,21 @@ class _Scanner:
             raise QuerySyntaxError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE")
         if keyword not in _FORMS:
             raise QuerySyntaxError(f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not {keyword[:40]}")
-        return QueryInfo(keyword, self.has_dataset, self.has_trailing_values)  # type: ignore[arg-type]
+        return QueryInfo(
+            keyword,  # type: ignore[arg-type]
+            self.has_dataset,
+            self.has_trailing_values,
+            tuple(dict.fromkeys(self.extension_functions)),
+        )
 
     def _where(self, offset: int) -> str:
         line = self.text.count("\n", 0, offset) + 1
         column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return f"line {line}, column {column}"
+
+
+def _is_word(token: tuple[str, str] | None, keyword: str) -> bool:
+    return token is not None and token[0] == "word" and token[1].upper() == keyword
 
 
 def _forbidden(text: str) -> str | None:
