@@ -20,6 +20,7 @@ from clustergraph.api.models import (
     SearchResults,
 )
 from clustergraph.api.views import cases, lookup, reference
+from clustergraph.api.views import search as full_text
 
 router = APIRouter(prefix="/api", tags=["analysts"])
 
@@ -77,15 +78,21 @@ def instruments(store: StoreDep, linker: LinkerDep) -> Listing:
     return reference.instruments(store, linker)
 
 
-@router.get("/search", summary="Resources and terms whose English or Russian label contains the text")
+@router.get(
+    "/search",
+    summary="Full-text search over labels, descriptions, definitions and quotes, in Russian and English",
+    description="Each word is cut to its stem (Russian and English endings; ё read as е), so `волонтеров`, "
+    "`волонт` and `volunteers` all find the South Carolina lesson about volunteers. Every word must occur.",
+)
 def search(
     store: StoreDep,
     linker: LinkerDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Text to find, case-insensitively.")],
-    lang: Annotated[Literal["en", "ru"] | None, Query(description="Search only labels in this language.")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find, case-insensitively.")],
+    lang: Annotated[Literal["en", "ru"] | None, Query(description="Search only text in this language.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Results per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Results to skip.")] = 0,
 ) -> SearchResults:
-    return lookup.search(store, linker, q, lang, limit)
+    return full_text.search(store, linker, q, lang, limit, offset)
 
 
 @router.get("/provenance", summary="The sources and Russian passages the facts about a resource rest on")
