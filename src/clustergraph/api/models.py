@@ -97,6 +97,7 @@ class Comparison(BaseModel):
 class Stage(Ref):
     order: int | None = None
     next: str | None = Field(default=None, description="The IRI of the stage that follows this one.")
+    next_label: Labels = Field(default_factory=Labels, description="The labels of the stage that follows.")
     functions: list[Positioned] = Field(default_factory=list)
     competences: list[Positioned] = Field(default_factory=list)
 

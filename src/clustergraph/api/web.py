@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from clustergraph.api.routes import linked_data, resources
+from clustergraph.api.browsing import BrowserErrors, HeadAsGet
+from clustergraph.api.routes import analysis, linked_data, resources
 from clustergraph.api.routes.pages import pages_router
 from clustergraph.api.routes.queries import named_query_router
 from clustergraph.queries import load_catalog
@@ -22,4 +23,7 @@ def include_public_routes(app: FastAPI, settings: Settings) -> None:
     app.include_router(resources.router)
     app.include_router(linked_data.router)
     app.include_router(pages_router(catalog))
+    app.include_router(analysis.router)
     app.mount("/static", StaticFiles(packages=[("clustergraph", "static")]), name="static")
+    app.add_middleware(BrowserErrors, settings=settings)
+    app.add_middleware(HeadAsGet)

@@ -15,11 +15,13 @@ from clustergraph.api.linking import SLUG_PATTERN, Linker, LinkerDep, slug_iri
 from clustergraph.api.reading import api_queries
 from clustergraph.api.representations import RDF_TYPES, choose, rdf_response
 from clustergraph.api.templating import render
+from clustergraph.api.views.cases import case_detail
 from clustergraph.api.views.describe import describe, ontology
-from clustergraph.api.views.lookup import require
+from clustergraph.api.views.lookup import is_a, require
 from clustergraph.errors import ResourceNotFound
 from clustergraph.namespaces import ONTOLOGY_GRAPH
 from clustergraph.store.base import GraphStore, QueryRequest
+from clustergraph.vocab import CG_TERMS as CG
 
 router = APIRouter(tags=["linked data"])
 
@@ -53,7 +55,8 @@ def resource(
             return not_found_page(linker, str(missing))
         raise
     if media_type == HTML:
-        return render("resource.html", linker, view=describe(store, linker, iri), formats=_ALTERNATES)
+        case = case_detail(store, linker, slug) if kind == "case" and is_a(store, iri, CG.PolicyCase) else None
+        return render("resource.html", linker, view=describe(store, linker, iri), formats=_ALTERNATES, case=case)
     query = QueryRequest(api_queries()["resource-graph"].text, {"iri": iri}, trusted=True)
     return rdf_response(store, query, media_type)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from rdflib.namespace import OWL
 
 from clustergraph.api.deps import StoreDep
@@ -20,6 +21,7 @@ from clustergraph.api.views.cases import list_cases
 from clustergraph.namespaces import BASE, PREFIXES
 from clustergraph.queries import NamedQuery
 
+STATIC = Path(__file__).parents[2] / "static"
 OWL_CLASS = str(OWL.Class)
 OWL_PROPERTIES = (str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty))
 
@@ -58,6 +60,10 @@ def pages_router(catalog: Mapping[str, NamedQuery]) -> APIRouter:
             graphs=list(store.graph_names()),
             queries=links,
         )
+
+    @router.get("/favicon.ico")
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     @router.get("/query", response_class=HTMLResponse)
     def query_page(store: StoreDep, linker: LinkerDep) -> HTMLResponse:

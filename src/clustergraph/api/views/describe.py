@@ -13,7 +13,7 @@ from clustergraph.api.models import Labels, Provenance, Ref
 from clustergraph.api.reading import Row, labels, row_ref, select, text
 from clustergraph.api.views.lookup import provenance, require
 from clustergraph.namespaces import ONTOLOGY_IRI, PREFIXES
-from clustergraph.store.base import GraphStore
+from clustergraph.store.base import GraphStore, Term
 
 _SHOWN_IN_HEADER = {
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -36,6 +36,7 @@ class Value:
     ref: Ref | None = None
     lang: str | None = None
     datatype: str | None = None
+    inferred: bool = False
 
 
 @dataclass
@@ -77,20 +78,26 @@ def curie(iri: str) -> str:
 
 
 def describe(store: GraphStore, linker: Linker, iri: URIRef) -> ResourceView:
+    """Statements with entailment, those the sources do not state themselves marked as inferred;
+    values in list order (cg:listPosition) where they have one."""
     summary = require(store, iri)
-    bindings = {"iri": iri}
-    outgoing = _group(
-        (row for row in select(store, "outgoing", bindings) if text(row, "property") not in _SHOWN_IN_HEADER),
-        linker,
-        "value",
-    )
     return ResourceView(
         resource=linker.ref(str(iri), labels(summary)),
         description=Labels(en=text(summary, "description_en"), ru=text(summary, "description_ru")),
-        outgoing=outgoing,
-        incoming=_group(select(store, "incoming", bindings), linker, "subject"),
+        outgoing=_statements(store, linker, iri, "outgoing", "value"),
+        incoming=_statements(store, linker, iri, "incoming", "subject"),
         provenance=provenance(store, linker, iri),
     )
+
+
+def _statements(store: GraphStore, linker: Linker, iri: URIRef, query: str, column: str) -> list[Group]:
+    asserted = {_key(row, column) for row in select(store, query, {"iri": iri}, entailment=False)}
+    rows = (row for row in select(store, query, {"iri": iri}) if text(row, "property") not in _SHOWN_IN_HEADER)
+    return _group(rows, linker, column, asserted)
+
+
+def _key(row: Row, column: str) -> tuple[str | None, Term]:
+    return text(row, "property"), row[column]
 
 
 def ontology(store: GraphStore, linker: Linker) -> OntologyView:
@@ -113,19 +120,22 @@ def ontology(store: GraphStore, linker: Linker) -> OntologyView:
     return OntologyView(ontology=describe(store, linker, URIRef(ONTOLOGY_IRI)), sections=sections)
 
 
-def _group(rows: Iterable[Row], linker: Linker, column: str) -> list[Group]:
+def _group(
+    rows: Iterable[Row], linker: Linker, column: str, asserted: set[tuple[str | None, Term]] | None = None
+) -> list[Group]:
     groups: dict[str, Group] = {}
     for row in rows:
         prop = row_ref(linker, row, "property")
         if prop is None:
             continue
-        groups.setdefault(prop.iri, Group(property=prop)).values.append(_value(row, linker, column))
+        inferred = asserted is not None and _key(row, column) not in asserted
+        groups.setdefault(prop.iri, Group(property=prop)).values.append(_value(row, linker, column, inferred))
     return list(groups.values())
 
 
-def _value(row: Row, linker: Linker, column: str) -> Value:
+def _value(row: Row, linker: Linker, column: str, inferred: bool) -> Value:
     term = row[column]
     if term.type == "literal":
-        return Value(text=term.value, lang=term.lang, datatype=term.datatype)
+        return Value(text=term.value, lang=term.lang, datatype=term.datatype, inferred=inferred)
     ref = row_ref(linker, row, column)
-    return Value(text=term.value, ref=ref)
+    return Value(text=term.value, ref=ref, inferred=inferred)
