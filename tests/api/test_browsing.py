@@ -61,7 +61,15 @@ def test_the_api_docs_use_no_cdn(client: TestClient, path: str) -> None:
     page = client.get(path)
     assert page.status_code == 200
     assert "cdn." not in page.text and "googleapis" not in page.text
-    assert "/static-offline-docs/" in page.text
+    script = next(
+        src for src in ("/static-offline-docs/swagger-ui-bundle.js", "/redoc.standalone.js") if src in page.text
+    )
+    assert client.get(script).status_code == 200
+
+
+def test_redoc_fetches_nothing_from_its_cdn(client: TestClient) -> None:
+    script = client.get("/redoc.standalone.js").text
+    assert "cdn.redoc.ly" not in script and "/static/favicon.svg" in script
 
 
 def test_there_is_a_favicon(client: TestClient) -> None:

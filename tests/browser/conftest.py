@@ -94,7 +94,8 @@ def browser() -> Iterator[playwright_api.Browser]:
 
 @pytest.fixture
 def watched(browser: playwright_api.Browser, site: str) -> Iterator[Watched]:
-    """A fresh page at phone or desktop width; fails the test on outside requests or console errors."""
+    """A fresh page at desktop width that records outside requests (and blocks them) and console errors;
+    each test ends with `watched.assert_clean()`."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     watch = Watched(page=page, site=site)
@@ -113,4 +114,3 @@ def watched(browser: playwright_api.Browser, site: str) -> Iterator[Watched]:
     page.on("pageerror", lambda error: watch.errors.append(str(error)))
     yield watch
     context.close()
-    watch.assert_clean()

@@ -4,7 +4,6 @@ error, no horizontal overflow at 390 px; and the article's content where the art
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
 from watching import Watched
 
 PAGES = [
@@ -20,7 +19,6 @@ PAGES = [
     pytest.param("/api/queries/case-lessons?case=minnesota", id="named-query"),
     pytest.param("/docs", id="swagger"),
     pytest.param("/redoc", id="redoc"),
-    pytest.param("/no/such/page", id="not-found"),
 ]
 PHONE = {"width": 390, "height": 844}
 
@@ -72,5 +70,11 @@ def test_search_from_the_header_finds_the_volunteers_lesson(watched: Watched) ->
     watched.assert_clean()
 
 
-def test_the_chromium_is_the_system_one(browser: Browser) -> None:
-    assert browser.version
+def test_an_unknown_page_is_an_html_page_for_a_browser(watched: Watched) -> None:
+    response = watched.page.goto(watched.site + "/no/such/page")
+    assert response is not None and response.status == 404
+    assert watched.page.inner_text("h1") == "404 Not Found"
+    assert watched.page.locator("#site-search").count() == 1
+    watched.shoot("not-found")
+    assert watched.errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    assert not watched.outside

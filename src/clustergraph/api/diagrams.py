@@ -83,7 +83,9 @@ def lifecycle_svg(lifecycle: Lifecycle) -> str:
 def roles_svg(tree: RoleTree) -> str:
     """Top-level roles as a row of boxes; the roles inside one stacked beneath it."""
     roles = tree.roles
-    width = max([150.0] + [text_width(_role_label(r)) + 24 for r in _walk(roles)])
+    width = max(
+        [150.0] + [max(text_width(_role_label(r)), text_width(r.label.ru or "", 11)) + 44 for r in _walk(roles)]
+    )
     gap, top, box_h, step = 16.0, 48.0, 44.0, 56.0
     depth = max([len(r.children) for r in roles] + [0])
     svg = Svg(24 * 2 + len(roles) * width + max(0, len(roles) - 1) * gap, top + (depth + 1) * step + 24,
