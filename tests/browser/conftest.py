@@ -18,9 +18,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Route, sync_playwright
 from watching import Watched
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path("/usr/bin/chromium")
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -83,17 +82,17 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[playwright_api.Browser]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian package `chromium`)")
-    with playwright_api.sync_playwright() as driver:
+    with sync_playwright() as driver:
         launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
 
 @pytest.fixture
-def watched(browser: playwright_api.Browser, site: str) -> Iterator[Watched]:
+def watched(browser: Browser, site: str) -> Iterator[Watched]:
     """A fresh page at desktop width that records outside requests (and blocks them) and console errors;
     each test ends with `watched.assert_clean()`."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -101,7 +100,7 @@ def watched(browser: playwright_api.Browser, site: str) -> Iterator[Watched]:
     watch = Watched(page=page, site=site)
     host = urlsplit(site).netloc
 
-    def route(request_route: playwright_api.Route) -> None:
+    def route(request_route: Route) -> None:
         url = request_route.request.url
         if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != host:
             watch.outside.append(url)
@@ -110,7 +109,12 @@ def watched(browser: playwright_api.Browser, site: str) -> Iterator[Watched]:
             request_route.continue_()
 
     context.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and watch.errors.append(message.text))
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watch.errors.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: watch.errors.append(str(error)))
     yield watch
     context.close()

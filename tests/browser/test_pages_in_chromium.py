@@ -4,6 +4,7 @@ error, no horizontal overflow at 390 px; and the article's content where the art
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import ViewportSize
 from watching import Watched
 
 PAGES = [
@@ -20,7 +21,7 @@ PAGES = [
     pytest.param("/docs", id="swagger"),
     pytest.param("/redoc", id="redoc"),
 ]
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("path", PAGES)
