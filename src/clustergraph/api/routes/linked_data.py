@@ -16,7 +16,7 @@ from clustergraph.api.reading import api_queries
 from clustergraph.api.representations import RDF_TYPES, choose, rdf_response
 from clustergraph.api.templating import render
 from clustergraph.api.views.cases import case_detail
-from clustergraph.api.views.describe import describe, ontology
+from clustergraph.api.views.describe import citation, describe, ontology
 from clustergraph.api.views.lookup import is_a, require
 from clustergraph.errors import ResourceNotFound
 from clustergraph.namespaces import ONTOLOGY_GRAPH
@@ -68,6 +68,25 @@ def ontology_document(request: Request, store: StoreDep, linker: LinkerDep, form
         return render("ontology.html", linker, view=ontology(store, linker), formats=_ALTERNATES)
     body = store.graph(str(ONTOLOGY_GRAPH), media_type)
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+@router.get(
+    "/ontology/{version}",
+    summary="A version of the ontology (its owl:versionIRI), as HTML or RDF",
+    responses=_RESPONSES,
+)
+def ontology_version(
+    version: str, request: Request, store: StoreDep, linker: LinkerDep, format: Format = None
+) -> Response:
+    """The version IRI resolves to the ontology this service holds when it is that version; any
+    other version is 404 with the one there is (releases are immutable, older ones are downloads)."""
+    current = citation(store).version_iri
+    if current is None or current.rsplit("/", 1)[-1] != version:
+        message = f"this service holds version {current or 'unknown'} of the ontology, not {version!r}"
+        if choose(format, request.headers.get("accept"), OFFERED) == HTML:
+            return not_found_page(linker, message)
+        raise ResourceNotFound(message)
+    return ontology_document(request, store, linker, format)
 
 
 def _known(store: GraphStore, kind: str, slug: str) -> URIRef:
