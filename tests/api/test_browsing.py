@@ -81,6 +81,14 @@ def test_slug_parameters_list_their_allowed_values(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     kind = {p["name"]: p for p in paths["/api/resources/{kind}/{slug}/provenance"]["get"]["parameters"]}["kind"]
     assert "case" in kind["schema"]["enum"] and "region" in kind["schema"]["enum"]
+    for path, name in (
+        ("/api/queries/case-instruments", "case"),
+        ("/api/cases/{slug}", "slug"),
+        ("/api/compare", "case"),
+    ):
+        parameter = {p["name"]: p for p in paths[path]["get"]["parameters"]}[name]
+        assert parameter["schema"]["examples"] == ["massachusetts", "oregon"], path
+        assert "Slugs in the graph: massachusetts, oregon." in parameter["description"]
 
 
 @pytest.mark.parametrize(
