@@ -54,6 +54,7 @@ def test_the_lifecycle_table_is_table_1_row_by_row(client: TestClient) -> None:
     assert len(rows) == expected
     assert {row["aspect"] for row in rows} <= {"function", "competence"}
     assert all(row["stage_label_en"] for row in rows)
+    assert all(bool(row["next"]) == bool(row["next_label_en"]) for row in rows)
 
 
 def test_the_comparison_table_says_which_case_has_what(client: TestClient) -> None:

@@ -103,7 +103,13 @@ def _lifecycle(model: Lifecycle) -> Rows:
     """Table 1 row by row: a stage, a column (function or competence), a position, an item."""
     rows: Rows = []
     for stage in model.stages:
-        head = {"order": stage.order, **_resource(stage.model_dump(), "stage"), "next": stage.next}
+        head = {
+            "order": stage.order,
+            **_resource(stage.model_dump(), "stage"),
+            "next": stage.next,
+            "next_label_en": stage.next_label.en,
+            "next_label_ru": stage.next_label.ru,
+        }
         for aspect, items in (("function", stage.functions), ("competence", stage.competences)):
             rows.extend({**head, "aspect": aspect, **flat(item.model_dump(mode="json"))} for item in items)
     return rows
