@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Route, sync_playwright
-from watching import Watched
+from watching import MAX_RESULTS, Watched
 
 CHROMIUM = Path("/usr/bin/chromium")
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -54,6 +54,7 @@ def site(release_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         "CLUSTERGRAPH_PROJECT_DIR": str(PROJECT_DIR),
         "CLUSTERGRAPH_RELEASE_DIR": str(release_dir),
         "CLUSTERGRAPH_STORE_DIR": str(tmp / "store"),
+        "CLUSTERGRAPH_MAX_RESULTS": str(MAX_RESULTS),
     }
     command = [sys.executable, "-m", "clustergraph.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with (tmp / "server.log").open("w") as log:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, quote, urlsplit
 
 from playwright.sync_api import Page
-from watching import Watched
+from watching import MAX_RESULTS, Watched
 
 SHARED = (
     "SELECT ?case ?label WHERE { ?case a cg:PolicyCase ; rdfs:label ?label FILTER(LANG(?label) = 'en') }"
@@ -97,4 +97,13 @@ def test_prefixes_classes_and_properties_are_offered_as_you_type(watched: Watche
     hints = page.locator(".CodeMirror-hints li")
     hints.first.wait_for()
     assert "cg:PolicyCase" in hints.all_inner_texts()
+    watched.assert_clean()
+
+
+def test_a_cut_answer_says_so(watched: Watched) -> None:
+    page = watched.open("/query?query=" + quote("SELECT * WHERE { ?s ?p ?o }"))
+    page.wait_for_selector("#results table tbody tr")
+    status = page.inner_text("#status")
+    assert status.startswith(f"{MAX_RESULTS} rows in")
+    assert "cut at the service's result limit" in status
     watched.assert_clean()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+# The service's row limit in these tests: below the release's number of triples, above what any page
+# asks for, so that a query over every triple is cut and the query page's notice can be seen.
+MAX_RESULTS = 2000
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
