@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -338,3 +339,16 @@ def test_every_named_query_of_the_project_answers_its_example_on_the_release(
     if json_answer.json()["boolean"] is None:
         assert table[0] == json_answer.json()["columns"]
         assert len(table) - 1 == len(json_answer.json()["rows"])
+
+
+def test_the_html_table_pages_forward_and_back(client: TestClient) -> None:
+    browser = {"Accept": "text/html"}
+    total = len(client.get("/api/queries/labels", params={"limit": 10_000}).json()["rows"])
+    first = client.get("/api/queries/labels", params={"limit": 3}, headers=browser).text
+    assert 'rel="prev"' not in first and "<caption>labels: rows 1–3</caption>" in first
+    following = re.search(r'<a rel="next" href="([^"]+)"', first)
+    assert following is not None
+    second = client.get(following.group(1).replace("&amp;", "&"), headers=browser).text
+    assert "<caption>labels: rows 4–6</caption>" in second and 'rel="prev"' in second
+    last = client.get("/api/queries/labels", params={"limit": 3, "offset": total - 1}, headers=browser).text
+    assert 'rel="next"' not in last

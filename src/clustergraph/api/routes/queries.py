@@ -270,6 +270,7 @@ class Page:
     def html(self, solutions: Solutions, request: Request, linker: Linker, store: GraphStore) -> Response:
         """The page as an HTML table, with its parameters as a form and links to the other pages."""
         url = request.url.remove_query_params("format")
+        next_url = self.next_url(solutions, request, linker)
         previous = url.include_query_params(offset=max(0, self.offset - self.limit)) if self.offset else None
         return render(
             "named-query.html",
@@ -280,8 +281,8 @@ class Page:
             boolean=solutions.boolean,
             offset=self.offset,
             limit=self.limit,
-            truncated=solutions.truncated,
-            next=self.next_url(solutions, request, linker),
+            truncated=solutions.truncated and next_url is None,
+            next=next_url,
             previous=None if previous is None else linker.public(str(previous)),
             csv=linker.public(str(url.include_query_params(format="csv"))),
             excel=linker.public(str(url.include_query_params(format="excel"))),
