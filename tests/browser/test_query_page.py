@@ -39,7 +39,8 @@ def test_a_typed_query_runs_with_ctrl_enter_and_links_to_local_pages(watched: Wa
     page.wait_for_selector("#results table tbody tr")
     links = page.locator("#results table tbody a").evaluate_all("links => links.map(a => a.href)")
     assert links and all(link.startswith(watched.site + "/id/case/") for link in links)
-    assert "case:oregon" in page.inner_text("#results table")
+    page.wait_for_selector("#results table tbody a[title='case:oregon']")
+    assert page.inner_text("#results table tbody a[title='case:oregon']") == "Oregon case"
     shared = urlsplit(page.get_attribute("#share", "href") or "")
     assert parse_qs(shared.query)["query"] == [typed]
     watched.assert_clean()

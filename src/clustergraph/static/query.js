@@ -16,6 +16,7 @@
   const Yasr = Yasgui.Yasr;
   const examples = new Map(config.examples.map((example) => [example.name, example]));
   const TRUNCATED = "X-Clustergraph-Truncated";
+  const LABELS_AT_ONCE = 500;
 
   // --- completion from the page's own data --------------------------------------------------------
   const prefixLines = Object.entries(config.prefixes).map(([p, ns]) => p + ": <" + ns + ">").sort();
@@ -99,6 +100,7 @@
       return;
     }
     yasr.setResponse(response, duration);
+    fetchLabels(response).catch(() => {});
     const truncated = response.headers && response.headers.get(TRUNCATED) === "true";
     status.textContent = summary(yasr) + " in " + seconds + "." +
       (truncated ? " The answer was cut at the service's result limit: add LIMIT/OFFSET or narrow the query." : "");
@@ -125,11 +127,60 @@
     }
   }
 
+  // Links to this site's resources go to their pages here, and show their labels once known (the
+  // prefixed name stays as the link's title). Only changes are written, so the observer settles.
+  const labels = new Map();
+
   function localLinks() {
     for (const link of yasr.rootEl.querySelectorAll("a[href^='" + config.canonical + "']")) {
-      link.href = config.base + "/" + link.getAttribute("href").slice(config.canonical.length);
+      link.dataset.iri = link.getAttribute("href");
+      link.href = config.base + "/" + link.dataset.iri.slice(config.canonical.length);
       link.removeAttribute("target");
     }
+    for (const link of yasr.rootEl.querySelectorAll("a[data-iri]")) {
+      const label = labels.get(link.dataset.iri);
+      if (label && link.textContent !== label) {
+        link.title = link.textContent;
+        link.textContent = label;
+      }
+    }
+  }
+
+  async function fetchLabels(response) {
+    let data;
+    try {
+      data = JSON.parse(response.content);
+    } catch (notJson) {
+      return;
+    }
+    const iris = new Set();
+    for (const row of (data.results && data.results.bindings) || []) {
+      for (const term of Object.values(row)) {
+        if (term.type === "uri" && term.value.startsWith(config.canonical) && /^[^<>"{}|^`\\\s]*$/.test(term.value) && !labels.has(term.value)) {
+          iris.add(term.value);
+        }
+      }
+    }
+    if (!iris.size) {
+      return;
+    }
+    const values = [...iris].slice(0, LABELS_AT_ONCE).map((iri) => "<" + iri + ">").join(" ");
+    const query = config.labelQuery + "VALUES ?iri { " + values + " }\n";
+    const answer = await fetch(config.endpoint, {
+      method: "POST",
+      headers: { Accept: "application/sparql-results+json" },
+      body: new URLSearchParams({ query: query }),
+    });
+    if (!answer.ok) {
+      return;
+    }
+    for (const row of (await answer.json()).results.bindings) {
+      const label = (row.label_en || row.label_ru || {}).value;
+      if (label) {
+        labels.set(row.iri.value, label);
+      }
+    }
+    localLinks();
   }
 
   // --- project prefixes: added to what is sent, for those the query uses but does not declare -------

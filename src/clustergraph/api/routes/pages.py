@@ -15,7 +15,7 @@ from rdflib.namespace import OWL
 from clustergraph.api.deps import StoreDep
 from clustergraph.api.linking import LinkerDep
 from clustergraph.api.models import Ref
-from clustergraph.api.reading import Row, integer, labels, select, text
+from clustergraph.api.reading import Row, api_queries, integer, labels, select, text
 from clustergraph.api.templating import render
 from clustergraph.api.views.cases import list_cases
 from clustergraph.namespaces import BASE, PREFIXES
@@ -77,6 +77,7 @@ def pages_router(catalog: Mapping[str, NamedQuery]) -> APIRouter:
             "examples": examples,
             "classes": _terms_of(terms, OWL_CLASS),
             "properties": _terms_of(terms, *OWL_PROPERTIES),
+            "labelQuery": api_queries()["result-labels"].text,
         }
         initial = examples[0]["text"] if examples else ""
         return render("query.html", linker, queries=links, config=config, initial=initial)
