@@ -68,7 +68,8 @@
   input.id = "query-input";
   document.querySelector("label.editor-label").htmlFor = "query-input";
 
-  // The service predeclares the project's prefixes: the editor's checker should know them too.
+  // The project's prefixes need no PREFIX lines (withPrefixes adds those a query uses to what is sent,
+  // harmless where /sparql predeclares them too): the editor's checker must not flag them.
   function predeclarePrefixes(editor) {
     const mode = editor.getMode();
     const startState = mode.startState;
