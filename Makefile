@@ -6,8 +6,11 @@ STAMP := $(VENV)/.installed
 SOURCES := $(wildcard ontology/*.ttl shapes/*.ttl queries/*.rq queries/checks/*.rq) $(shell find data -name '*.ttl' 2>/dev/null)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The query page's editor and result viewer, vendored so that `make serve` needs neither npm nor a network.
+YASGUI_VERSION := 4.6.2
+VENDOR := src/clustergraph/static/vendor/yasgui
 
-.PHONY: install build test serve fmt lint bench clean
+.PHONY: install build test serve fmt lint bench clean vendor
 
 install: $(STAMP)
 
@@ -39,6 +42,13 @@ fmt: $(STAMP)
 bench: $(STAMP) release/report.json
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks
+
+vendor:
+	rm -rf build/npm && mkdir -p build/npm $(VENDOR)
+	cd build/npm && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) && tar xzf zazuko-yasgui-$(YASGUI_VERSION).tgz
+	cp build/npm/package/build/yasgui.min.js build/npm/package/build/yasgui.min.css $(VENDOR)/
+	sed -i '/^\/\/# sourceMappingURL=/d' $(VENDOR)/yasgui.min.js
+	cp build/npm/package/package.json $(VENDOR)/package.json
 
 clean:
 	rm -rf release build var

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -42,10 +43,24 @@ class Settings(BaseSettings):
         default=False,
         description="Evaluate clients' SPARQL even where query workers cannot be kept off the network.",
     )
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins whose pages may call the API (CORS): a JSON list or a comma-separated list; * for any.",
+    )
     base_url: str | None = Field(
         default=None, description="Public base URL; IRIs under https://w3id.org/clustergraph/ resolve here."
     )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """`["https://a.org"]` as JSON, or `https://a.org, https://b.org` as operators usually write it."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [origin.strip() for origin in text.split(",") if origin.strip()]
 
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else self.project_dir / path

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +124,37 @@ def test_a_construct_query_answers_rdf(client: TestClient, accept: str | None, r
 
 def test_an_ask_query_answers_a_boolean(client: TestClient) -> None:
     assert client.get("/api/queries/has-lessons", params={"case": "massachusetts"}).json()["boolean"] is True
-    assert client.get("/api/queries/has-lessons", params={"case": "atlantis"}).json()["boolean"] is False
+    region = "https://w3id.org/clustergraph/id/region/oregon"  # known to the graph, but teaches nothing
+    assert client.get("/api/queries/has-lessons", params={"case": region}).json()["boolean"] is False
+
+
+@pytest.mark.parametrize("name", ["has-lessons", "case-instruments"])
+def test_an_unknown_slug_is_404_and_lists_the_slugs_there_are(client: TestClient, name: str) -> None:
+    response = client.get(f"/api/queries/{name}", params={"case": "atlantis"})
+    assert response.status_code == 404
+    message = response.json()["message"]
+    assert "'atlantis'" in message and "massachusetts, oregon" in message
+
+
+def test_a_named_query_in_a_browser_is_an_html_table(
+    client: TestClient, assert_well_formed: Callable[[str], None]
+) -> None:
+    page = client.get("/api/queries/case-instruments", params={"case": "oregon"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert_well_formed(page.text)
+    assert "<caption>case-instruments: rows 1–" in page.text
+    assert '<label for="parameter-case">case (required)</label>' in page.text
+    assert 'href="http://testserver/id/case/oregon"' in page.text
+    for format_name in ("csv", "excel", "json"):
+        assert f"format={format_name}" in page.text
+
+
+def test_excel_csv_starts_with_a_byte_order_mark(client: TestClient) -> None:
+    response = client.get("/api/queries/case-instruments", params={"case": "oregon", "format": "excel"})
+    assert response.content.startswith("\ufeff".encode())
+    assert response.headers["content-disposition"].startswith("attachment")
+    plain = client.get("/api/queries/case-instruments", params={"case": "oregon", "format": "csv"})
+    assert response.content.decode("utf-8-sig") == plain.text
 
 
 @pytest.mark.parametrize(
@@ -146,13 +178,16 @@ def test_csv_has_the_same_rows_as_json(client: TestClient, headers: dict[str, st
     assert response.text.endswith("\r\n")
 
 
-def test_json_is_the_default_and_an_impossible_accept_is_406(client: TestClient) -> None:
+def test_json_is_the_default_a_browser_gets_html_and_an_impossible_accept_is_406(client: TestClient) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert client.get("/api/queries/labels").headers["content-type"].startswith("application/json")
     assert (
-        client.get("/api/queries/labels", headers={"Accept": browser})
+        client.get("/api/queries/labels", headers={"Accept": "*/*"})
         .headers["content-type"]
         .startswith("application/json")
     )
+    page = client.get("/api/queries/labels", headers={"Accept": browser})
+    assert page.headers["content-type"].startswith("text/html")
     refused = client.get("/api/queries/labels", headers={"Accept": "image/png"})
     assert refused.status_code == 406
     assert "text/csv" in refused.text
@@ -304,3 +339,16 @@ def test_every_named_query_of_the_project_answers_its_example_on_the_release(
     if json_answer.json()["boolean"] is None:
         assert table[0] == json_answer.json()["columns"]
         assert len(table) - 1 == len(json_answer.json()["rows"])
+
+
+def test_the_html_table_pages_forward_and_back(client: TestClient) -> None:
+    browser = {"Accept": "text/html"}
+    total = len(client.get("/api/queries/labels", params={"limit": 10_000}).json()["rows"])
+    first = client.get("/api/queries/labels", params={"limit": 3}, headers=browser).text
+    assert 'rel="prev"' not in first and "<caption>labels: rows 1–3</caption>" in first
+    following = re.search(r'<a rel="next" href="([^"]+)"', first)
+    assert following is not None
+    second = client.get(following.group(1).replace("&amp;", "&"), headers=browser).text
+    assert "<caption>labels: rows 4–6</caption>" in second and 'rel="prev"' in second
+    last = client.get("/api/queries/labels", params={"limit": 3, "offset": total - 1}, headers=browser).text
+    assert 'rel="next"' not in last

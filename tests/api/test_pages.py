@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,14 @@ PAGES = [
     "/",
     "/query",
     "/ontology",
+    "/compare?case=oregon&case=massachusetts",
+    "/compare",
+    "/lifecycle",
+    "/roles",
+    "/search?q=oregon",
+    "/search",
+    "/classes/Institution",
+    "/api/queries/case-instruments?case=oregon",
     "/id/case/oregon",
     "/id/outcome/markup-test",
     "/id/role/facilitator",
@@ -33,7 +42,7 @@ class _Resources(HTMLParser):
         values = dict(attrs)
         if tag in ("script", "img", "iframe") and values.get("src"):
             self.fetched.append(values["src"] or "")
-        if tag == "link" and values.get("rel") == "stylesheet":
+        if tag == "link" and values.get("rel") in ("stylesheet", "icon"):
             self.fetched.append(values.get("href") or "")
 
 
@@ -50,7 +59,7 @@ def test_pages_fetch_nothing_from_elsewhere(client: TestClient, path: str) -> No
     parser = _Resources()
     parser.feed(client.get(path, headers=BROWSER).text)
     assert parser.fetched
-    assert all(url.startswith("http://testserver/static/") for url in parser.fetched), parser.fetched
+    assert all(url.startswith("http://testserver/") for url in parser.fetched), parser.fetched
     for url in parser.fetched:
         assert client.get(url).status_code == 200
 
@@ -66,7 +75,7 @@ def test_the_home_page_says_what_the_graph_holds(client: TestClient) -> None:
     page = client.get("/", headers=BROWSER).text
     counts = dict(
         re.findall(
-            r'ontology#(\w+)">[^<]*</a></td><td lang="ru">[^<]*</td><td class="number">(\d+)</td>',
+            r'ontology#(\w+)">[^<]*</a></td><td lang="ru">[^<]*</td><td class="number"><a [^>]*>(\d+)</a></td>',
             page,
         )
     )
@@ -85,17 +94,34 @@ def test_the_home_page_says_what_the_graph_holds(client: TestClient) -> None:
     assert 'href="http://testserver/graphs?graph=https%3A//w3id.org/clustergraph/graph/ontology"' in page
 
 
+def _query_config(client: TestClient) -> dict[str, Any]:
+    page = client.get("/query", headers=BROWSER).text
+    embedded = re.search(r'<script type="application/json" id="query-config">(.*?)</script>', page, re.S)
+    assert embedded is not None
+    config: dict[str, Any] = json.loads(embedded.group(1))
+    return config
+
+
 def test_the_query_page_offers_every_named_query_as_an_example(client: TestClient) -> None:
     page = client.get("/query", headers=BROWSER).text
-    assert '<form id="query-form" action="http://testserver/sparql"' in page
-    assert '<textarea id="query" name="query"' in page
-    embedded = re.search(r'<script type="application/json" id="example-queries">(.*?)</script>', page, re.S)
-    assert embedded is not None
-    examples = json.loads(embedded.group(1))
+    assert '<label for="query" class="editor-label">SPARQL query</label>' in page
+    examples = {example["name"]: example for example in _query_config(client)["examples"]}
     listed = [q["name"] for q in client.get("/api/queries").json()["queries"]]
     assert sorted(examples) == sorted(listed)
     assert all(f'<option value="{name}">' in page for name in listed)
-    assert "SELECT ?case ?instrument ?label" in examples["case-instruments"]
+    instruments = examples["case-instruments"]
+    assert "SELECT ?case ?instrument ?label" in instruments["text"]
+    assert "#+" not in instruments["text"]
+    assert [p["name"] for p in instruments["parameters"]] == ["case"]
+
+
+def test_the_query_page_offers_the_project_prefixes_and_terms(client: TestClient) -> None:
+    config = _query_config(client)
+    assert config["prefixes"]["cg"] == "https://w3id.org/clustergraph/ontology#"
+    assert config["endpoint"] == "http://testserver/sparql"
+    assert "https://w3id.org/clustergraph/ontology#PolicyCase" in config["classes"]
+    assert "https://w3id.org/clustergraph/ontology#usesInstrument" in config["properties"]
+    assert not set(config["classes"]) & set(config["properties"])
 
 
 def test_the_query_script_and_stylesheet_are_served(client: TestClient) -> None:
@@ -120,18 +146,12 @@ def test_the_release_pages_are_well_formed(
 
 
 def test_the_query_page_s_request_is_answered_by_the_sparql_endpoint(client: TestClient) -> None:
-    """What query.js sends when "Run" is pressed: the example's text, POSTed as application/sparql-query."""
-    page = client.get("/query", headers=BROWSER).text
-    embedded = re.search(r'<script type="application/json" id="example-queries">(.*?)</script>', page, re.S)
-    assert embedded is not None
-    text = json.loads(embedded.group(1))["case-instruments"]
+    """What query.js sends when "Run" is pressed: the editor's text as a form, with the entailment switch."""
+    examples = {example["name"]: example for example in _query_config(client)["examples"]}
     response = client.post(
         "/sparql",
-        content=text.encode("utf-8"),
-        headers={
-            "Content-Type": "application/sparql-query",
-            "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-        },
+        data={"query": examples["case-instruments"]["text"], "entailment": "none"},
+        headers={"Accept": "application/sparql-results+json,*/*;q=0.9"},
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/sparql-results+json")

@@ -232,7 +232,7 @@ def test_a_passage_is_its_own_provenance(client: TestClient) -> None:
         pytest.param("/api/provenance?iri=not%20an%20iri", 422, id="not-an-iri"),
         pytest.param("/api/provenance?iri=%3Chttp://x%3E%20?p%20?o", 422, id="injection"),
         pytest.param("/api/provenance", 422, id="missing"),
-        pytest.param("/api/resources/planet/earth/provenance", 404, id="unknown-kind"),
+        pytest.param("/api/resources/planet/earth/provenance", 422, id="unknown-kind-lists-the-kinds"),
         pytest.param("/api/resources/case/atlantis/provenance", 404, id="unknown-slug"),
         pytest.param("/api/resources/case/Atlantis/provenance", 422, id="not-a-slug"),
     ],

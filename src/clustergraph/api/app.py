@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from clustergraph import __version__
@@ -39,12 +40,14 @@ def create_app(settings: Settings) -> FastAPI:
             store, app.state.store = app.state.store, None
             await run_in_threadpool(store.close)
 
-    app = FastAPI(
+    # Swagger UI (/docs) and ReDoc (/redoc) from assets shipped in the fastapi-offline package: no CDN.
+    app = FastAPIOffline(
         title="clustergraph",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        favicon_url="/static/favicon.svg",
+        redoc_url=None,  # served by api.routes.docs, without the one image ReDoc fetches from its CDN
     )
     metrics = Metrics()
     app.state.settings = settings

@@ -97,6 +97,7 @@ class Comparison(BaseModel):
 class Stage(Ref):
     order: int | None = None
     next: str | None = Field(default=None, description="The IRI of the stage that follows this one.")
+    next_label: Labels = Field(default_factory=Labels, description="The labels of the stage that follows.")
     functions: list[Positioned] = Field(default_factory=list)
     competences: list[Positioned] = Field(default_factory=list)
 
@@ -128,14 +129,18 @@ class Listing(BaseModel):
 
 
 class SearchHit(Ref):
-    matched: str = Field(description="The label that contains the text.")
+    matched: str = Field(description="The text that contains the words: a label, description, definition or quote.")
     matched_lang: str | None = None
+    field: str = Field(description="Where the words were found: `label`, `definition`, `description` or `quote`.")
 
 
 class SearchResults(BaseModel):
     q: str
     lang: str | None
+    stems: list[str] = Field(description="The word stems searched for, after Russian and English endings are cut.")
+    total: int = Field(description="How many resources match, over all pages.")
     limit: int
+    offset: int
     results: list[SearchHit]
 
 

@@ -15,11 +15,13 @@ from clustergraph.api.linking import SLUG_PATTERN, Linker, LinkerDep, slug_iri
 from clustergraph.api.reading import api_queries
 from clustergraph.api.representations import RDF_TYPES, choose, rdf_response
 from clustergraph.api.templating import render
-from clustergraph.api.views.describe import describe, ontology
-from clustergraph.api.views.lookup import require
+from clustergraph.api.views.cases import case_detail
+from clustergraph.api.views.describe import citation, describe, ontology
+from clustergraph.api.views.lookup import is_a, require
 from clustergraph.errors import ResourceNotFound
 from clustergraph.namespaces import ONTOLOGY_GRAPH
 from clustergraph.store.base import GraphStore, QueryRequest
+from clustergraph.vocab import CG_TERMS as CG
 
 router = APIRouter(tags=["linked data"])
 
@@ -53,7 +55,8 @@ def resource(
             return not_found_page(linker, str(missing))
         raise
     if media_type == HTML:
-        return render("resource.html", linker, view=describe(store, linker, iri), formats=_ALTERNATES)
+        case = case_detail(store, linker, slug) if kind == "case" and is_a(store, iri, CG.PolicyCase) else None
+        return render("resource.html", linker, view=describe(store, linker, iri), formats=_ALTERNATES, case=case)
     query = QueryRequest(api_queries()["resource-graph"].text, {"iri": iri}, trusted=True)
     return rdf_response(store, query, media_type)
 
@@ -65,6 +68,25 @@ def ontology_document(request: Request, store: StoreDep, linker: LinkerDep, form
         return render("ontology.html", linker, view=ontology(store, linker), formats=_ALTERNATES)
     body = store.graph(str(ONTOLOGY_GRAPH), media_type)
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+@router.get(
+    "/ontology/{version}",
+    summary="A version of the ontology (its owl:versionIRI), as HTML or RDF",
+    responses=_RESPONSES,
+)
+def ontology_version(
+    version: str, request: Request, store: StoreDep, linker: LinkerDep, format: Format = None
+) -> Response:
+    """The version IRI resolves to the ontology this service holds when it is that version; any
+    other version is 404 with the one there is (releases are immutable, older ones are downloads)."""
+    current = citation(store).version_iri
+    if current is None or current.rsplit("/", 1)[-1] != version:
+        message = f"this service holds version {current or 'unknown'} of the ontology, not {version!r}"
+        if choose(format, request.headers.get("accept"), OFFERED) == HTML:
+            return not_found_page(linker, message)
+        raise ResourceNotFound(message)
+    return ontology_document(request, store, linker, format)
 
 
 def _known(store: GraphStore, kind: str, slug: str) -> URIRef:

@@ -10,23 +10,34 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse, Response
+from rdflib import Literal as RDFLiteral
+from rdflib.term import Identifier
+from starlette.concurrency import run_in_threadpool
 
 from clustergraph.api.cancellation import run_cancellable
 from clustergraph.api.deps import StoreDep
 from clustergraph.api.linking import Linker, LinkerDep
 from clustergraph.api.models import NamedQueryAnswer, NamedQueryInfo, NamedQueryList
+from clustergraph.api.reading import select, text
 from clustergraph.api.representations import ANSWER_TYPES, RDF_TYPES, choose, json_rows, render_csv
-from clustergraph.errors import QueryParameterError
+from clustergraph.api.tables import EXCEL_BOM
+from clustergraph.api.templating import render
+from clustergraph.api.views.table import table
+from clustergraph.errors import QueryParameterError, ResourceNotFound
+from clustergraph.namespaces import resource_iri
 from clustergraph.queries import NamedQuery, Parameter
-from clustergraph.store.base import QueryRequest, Solutions
+from clustergraph.store.base import GraphStore, QueryRequest, Solutions, Term
 
 RESERVED = ("limit", "offset", "format")
+HTML = "text/html"
+PAGE_TYPES = {**ANSWER_TYPES, "html": HTML}
+Format = Literal["json", "csv", "excel", "html"]
 DEFAULT_LIMIT = 100
 _PYTHON_TYPES: dict[str, type] = {"integer": int}
 
@@ -48,7 +59,10 @@ def named_query_router(catalog: Mapping[str, NamedQuery], max_results: int) -> A
             tags=["named queries", *query.tags],
             operation_id=f"named_query_{query.name.replace('-', '_')}",
             response_model=NamedQueryAnswer,
-            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+            responses={
+                200: {"content": {"text/csv": {"schema": {"type": "string"}}, HTML: {}}},
+                404: {"description": "A slug names nothing of its kind; the message lists the slugs there are."},
+            },
         )
     return router
 
@@ -66,21 +80,24 @@ def _endpoint(query: NamedQuery, max_results: int) -> Callable[..., Awaitable[Re
         linker: LinkerDep,
         limit: int,
         offset: int,
-        format: Literal["json", "csv"] | None,
+        format: Format | None,
         **values: Any,
     ) -> Response:
         _refuse_unknown(request, query)
         raw = {aliases[key]: str(value) for key, value in values.items() if value is not None}
         page = Page(query, raw, limit, offset)
+        await run_in_threadpool(_require_known, store, query, page.bindings)
         accept = request.headers.get("accept")
         cancel = threading.Event()
         if query.form in ("CONSTRUCT", "DESCRIBE"):
             media_type = choose(None, accept, RDF_TYPES)
             graph = await run_cancellable(request, lambda: store.serialized(page.request(cancel), media_type), cancel)
             return Response(graph.body, media_type=graph.media_type, headers={"Vary": "Accept"})
-        media_type = choose(format, accept, ANSWER_TYPES)
+        media_type = choose("csv" if format == "excel" else format, accept, PAGE_TYPES)
         solutions = await run_cancellable(request, lambda: store.solutions(page.request(cancel)), cancel)
-        return page.render(solutions, media_type, request, linker)
+        if media_type == HTML:
+            return await run_in_threadpool(page.html, solutions, request, linker, store)
+        return page.render(solutions, media_type, request, linker, excel=format == "excel")
 
     fixed = [
         inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
@@ -100,9 +117,12 @@ def _endpoint(query: NamedQuery, max_results: int) -> Callable[..., Awaitable[Re
         ),
         _query_param(
             "format",
-            Literal["json", "csv"] | None,
+            Format | None,
             None,
-            Query(description="Overrides the Accept header: `json` (default) or `csv`."),
+            Query(
+                description="Overrides the Accept header: `json` (default), `csv`, `excel` (CSV with a UTF-8 "
+                "byte-order mark, as a download) or `html` (a table page; what a browser gets by default)."
+            ),
         ),
     ]
     declared = [_declared(key, p) for key, p in zip(aliases, query.parameters, strict=True)]
@@ -143,6 +163,25 @@ def _description(query: NamedQuery) -> str:
     example = "&".join(f"{p.name}={p.example}" for p in query.parameters if p.example)
     tail = f"\n\nExample: `/api/queries/{query.name}{'?' + example if example else ''}`"
     return (query.description or query.summary) + tail + f"\n\nSource: `queries/{query.path.name}`."
+
+
+def _require_known(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Identifier]) -> None:
+    """An IRI parameter of a kind (`case=atlantis`) must name something the graph knows: 404 if not."""
+    for parameter in query.parameters:
+        term = bindings.get(parameter.name)
+        if parameter.kind is None or term is None or select(store, "summary", {"iri": term}):
+            continue
+        allowed = slugs(store, parameter.kind)
+        raise ResourceNotFound(
+            f"parameter {parameter.name!r}: no {parameter.kind} {str(term).rsplit('/', 1)[-1]!r}; "
+            f"the {parameter.kind} slugs are: {', '.join(allowed) or 'none'}"
+        )
+
+
+def slugs(store: GraphStore, kind: str) -> list[str]:
+    """The slugs in use under …/id/{kind}/."""
+    rows = select(store, "slugs", {"space": RDFLiteral(resource_iri(kind, ""))})
+    return [text(row, "slug") or "" for row in rows]
 
 
 def _refuse_unknown(request: Request, query: NamedQuery) -> None:
@@ -192,17 +231,28 @@ class Page:
         rows = None if self.query.form in ("CONSTRUCT", "DESCRIBE") else self.offset + self.limit + 1
         return QueryRequest(self.query.text, self.bindings, limit=rows, cancel=cancel, trusted=True)
 
-    def render(self, solutions: Solutions, media_type: str, request: Request, linker: Linker) -> Response:
-        rows = solutions.rows[self.offset : self.offset + self.limit]
-        has_next = len(solutions.rows) > self.offset + self.limit
-        next_url = None
+    def rows(self, solutions: Solutions) -> Sequence[Mapping[str, Term]]:
+        return solutions.rows[self.offset : self.offset + self.limit]
+
+    def next_url(self, solutions: Solutions, request: Request, linker: Linker) -> str | None:
+        if len(solutions.rows) <= self.offset + self.limit:
+            return None
+        return linker.public(str(request.url.include_query_params(offset=self.offset + self.limit)))
+
+    def render(
+        self, solutions: Solutions, media_type: str, request: Request, linker: Linker, *, excel: bool = False
+    ) -> Response:
+        rows = self.rows(solutions)
+        next_url = self.next_url(solutions, request, linker)
+        has_next = next_url is not None
         headers = {"Vary": "Accept"}
-        if has_next:
-            next_page = request.url.include_query_params(offset=self.offset + self.limit)
-            next_url = linker.public(str(next_page))
+        if next_url is not None:
             headers["Link"] = f'<{next_url}>; rel="next"'
         if media_type == ANSWER_TYPES["csv"]:
             body = render_csv(solutions.variables, rows, solutions.boolean)
+            if excel:
+                headers["Content-Disposition"] = f'attachment; filename="{self.query.name}.csv"'
+                body = EXCEL_BOM + body
             return Response(body, media_type=media_type, headers=headers)
         answer = NamedQueryAnswer(
             query=self.query.name,
@@ -216,3 +266,25 @@ class Page:
             boolean=solutions.boolean,
         )
         return JSONResponse(answer.model_dump(mode="json"), headers=headers)
+
+    def html(self, solutions: Solutions, request: Request, linker: Linker, store: GraphStore) -> Response:
+        """The page as an HTML table, with its parameters as a form and links to the other pages."""
+        url = request.url.remove_query_params("format")
+        next_url = self.next_url(solutions, request, linker)
+        previous = url.include_query_params(offset=max(0, self.offset - self.limit)) if self.offset else None
+        return render(
+            "named-query.html",
+            linker,
+            query=self.query,
+            parameters=self.raw,
+            table=table(store, linker, solutions.variables, self.rows(solutions)),
+            boolean=solutions.boolean,
+            offset=self.offset,
+            limit=self.limit,
+            truncated=solutions.truncated and next_url is None,
+            next=next_url,
+            previous=None if previous is None else linker.public(str(previous)),
+            csv=linker.public(str(url.include_query_params(format="csv"))),
+            excel=linker.public(str(url.include_query_params(format="excel"))),
+            json=linker.public(str(url.include_query_params(format="json"))),
+        )

@@ -1,14 +1,13 @@
-"""Search over labels, provenance of any resource, and the existence checks other views rely on."""
+"""Provenance of any resource, and the existence checks other views rely on."""
 
 from __future__ import annotations
 
 from rdflib import URIRef
 
 from clustergraph.api.linking import Linker
-from clustergraph.api.models import Passage, Provenance, SearchHit, SearchResults, Source
+from clustergraph.api.models import Passage, Provenance, Source
 from clustergraph.api.reading import (
     Row,
-    api_queries,
     integer,
     labels,
     row_ref,
@@ -30,20 +29,6 @@ def require(store: GraphStore, iri: URIRef) -> Row:
     if not rows:
         raise ResourceNotFound(f"nothing is known about <{iri}>")
     return rows[0]
-
-
-def search(store: GraphStore, linker: Linker, q: str, lang: str | None, limit: int) -> SearchResults:
-    raw = {"q": q} if lang is None else {"q": q, "lang": lang}
-    bindings = api_queries()["search"].bindings(raw)
-    hits = [
-        SearchHit(
-            **linker.ref(text(row, "resource") or "", labels(row)).model_dump(),
-            matched=text(row, "label") or "",
-            matched_lang=text(row, "label_lang") or None,
-        )
-        for row in select(store, "search", bindings, limit=limit)
-    ]
-    return SearchResults(q=q, lang=lang, limit=limit, results=hits)
 
 
 def provenance(store: GraphStore, linker: Linker, iri: URIRef) -> Provenance:

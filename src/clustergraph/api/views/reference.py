@@ -37,6 +37,7 @@ def lifecycle(store: GraphStore, linker: Linker) -> Lifecycle:
                 **linker.ref(iri, labels(row, "stage_")).model_dump(),
                 order=integer(row, "order"),
                 next=text(row, "next"),
+                next_label=labels(row, "next_"),
             )
         item = row_ref(linker, row, "item", "")
         if item is not None:
@@ -68,14 +69,15 @@ def roles(store: GraphStore, linker: Linker) -> RoleTree:
 
 
 def institutions(store: GraphStore, linker: Linker) -> Listing:
-    return _listing(store, linker, CG.Institution)
+    return listing(store, linker, CG.Institution)
 
 
 def instruments(store: GraphStore, linker: Linker) -> Listing:
-    return _listing(store, linker, CG.PolicyInstrument)
+    return listing(store, linker, CG.PolicyInstrument)
 
 
-def _listing(store: GraphStore, linker: Linker, cls: URIRef) -> Listing:
+def listing(store: GraphStore, linker: Linker, cls: URIRef) -> Listing:
+    """The members of a class (with entailment, so members of its subclasses too)."""
     items: dict[str, Listed] = {}
     for row in select(store, "instances", {"class": cls}):
         iri = text(row, "item") or ""
