@@ -10,15 +10,20 @@ PORT ?= 8000
 YASGUI_VERSION := 4.6.2
 VENDOR := src/clustergraph/static/vendor/yasgui
 
-.PHONY: install build test serve fmt lint bench clean vendor
+.PHONY: install lock build test serve fmt lint bench clean vendor
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every installed package to the versions the tests last passed with.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+# After changing dependencies: install without the pins, run the tests, then `make lock`.
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable | grep -v '^#' > constraints.txt
 
 release/report.json: $(STAMP) $(SOURCES)
 	$(BIN)/clustergraph build
@@ -40,7 +45,7 @@ fmt: $(STAMP)
 	$(BIN)/clustergraph fmt ontology shapes data
 
 bench: $(STAMP) release/report.json
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	$(BIN)/python -m benchmarks
 
 vendor:

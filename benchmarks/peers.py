@@ -37,4 +37,5 @@ def rdflib_endpoint_app() -> FastAPI:
 
     dataset = Dataset(default_union=True)
     dataset.parse(Path(os.environ[RELEASE_ENV]) / DATASET_FILE, format="nquads")
-    return SparqlEndpoint(graph=dataset, path="/sparql", cors_enabled=False, title="rdflib-endpoint")
+    app: FastAPI = SparqlEndpoint(graph=dataset, path="/sparql", cors_enabled=False, title="rdflib-endpoint")
+    return app

@@ -39,3 +39,13 @@ def article_text() -> str:
     if not ARTICLE.is_file():
         pytest.skip(f"the article is not beside the repository ({ARTICLE})")
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def huge_answer_query() -> str:
+    """A query of about 1 KB whose answer is 10 000 rows (within the default row limit) of one
+    10 KB string each: 100 MB in all."""
+    values = " ".join(str(i) for i in range(100))
+    binds = " ".join(f"BIND(CONCAT(?c{i}, ?c{i}) AS ?c{i + 1})" for i in range(10))
+    rows = f"VALUES ?a {{ {values} }} VALUES ?b {{ {values} }}"
+    return f'SELECT ?c10 WHERE {{ {rows} BIND("0123456789" AS ?c0) {binds} }}'

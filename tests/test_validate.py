@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, Graph
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from clustergraph.errors import BuildError, ValidationFailed
 from clustergraph.namespaces import CG, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SH, SHAPES
@@ -37,8 +37,8 @@ DCTERMS_LICENSE = "http://purl.org/dc/terms/license"
 SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 
 
-def _load(paths: Iterable[Path]) -> tuple[Graph, dict[Identifier, str]]:
-    graph, origins = Graph(), dict[Identifier, str]()
+def _load(paths: Iterable[Path]) -> tuple[Graph, dict[Node, str]]:
+    graph, origins = Graph(), dict[Node, str]()
     for path in sorted(paths):
         part = Graph().parse(path, format="turtle")
         for subject in part.subjects():

@@ -8,6 +8,7 @@ from clustergraph.build import BuildResult, build, validate_files
 from clustergraph.errors import (
     BuildError,
     ClusterGraphError,
+    EngineFault,
     NotAcceptable,
     QueryCancelled,
     QueryCrashed,
@@ -21,6 +22,7 @@ from clustergraph.errors import (
     ResourceNotFound,
     ResultTooLarge,
     StoreError,
+    TooManyQueries,
     UpdateRefused,
     ValidationFailed,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "ClusterGraphError",
+    "EngineFault",
     "NotAcceptable",
     "QueryCancelled",
     "QueryCrashed",
@@ -46,6 +49,7 @@ __all__ = [
     "ResultTooLarge",
     "Settings",
     "StoreError",
+    "TooManyQueries",
     "UpdateRefused",
     "ValidationFailed",
     "__version__",

@@ -16,7 +16,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    settings = _settings(args)
     try:
         return int(args.run(args, settings))
     except ValidationFailed as failure:
@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.build import build
 
-    result = build(_project_dir(args, settings), _release_dir(args, settings))
+    result = build(settings.project_dir, settings.release_path)
     triples = result.report["triples"]
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.report["timings_s"].items())
     print(
@@ -43,7 +43,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.build import validate_files
 
-    report = validate_files(_project_dir(args, settings), args.files)
+    report = validate_files(settings.project_dir, args.files)
     if report.conforms:
         print(f"{len(args.files)} file(s) conform")
         return EXIT_OK
@@ -54,9 +54,9 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 def _query(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.querying import run_query_file
 
-    params = dict(_key_value(p) for p in args.param)
+    params = dict(args.param)
     sys.stdout.write(
-        run_query_file(args.file, _release_dir(args, settings), params, args.format, entailment=not args.asserted)
+        run_query_file(args.file, settings.release_path, params, args.format, entailment=not args.asserted)
     )
     return EXIT_OK
 
@@ -77,21 +77,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _project_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    return (args.project or settings.project_dir).resolve()
+def _settings(args: argparse.Namespace) -> Settings:
+    """The environment's settings, with --project and --release (for every command) taking precedence."""
+    settings = Settings()
+    chosen: dict[str, Path] = {"project_dir": (args.project or settings.project_dir).resolve()}
+    if args.release:
+        chosen["release_dir"] = Path(args.release).resolve()
+    return settings.model_copy(update=chosen)
 
 
 def _load_remote(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.store.remote import load_remote
 
-    loaded = load_remote(settings.model_copy(update={"release_dir": _release_dir(args, settings)}))
+    loaded = load_remote(settings)
     for graph, triples in loaded.items():
         print(f"{graph}: {triples} triples")
     return EXIT_OK
-
-
-def _release_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.release).resolve() if args.release else settings.release_path
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -120,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
 
     query = commands.add_parser("query", help="run a .rq file on the built graph")
     query.add_argument("file", type=Path)
-    query.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
+    query.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", type=_key_value)
     query.add_argument("--format", "-f", choices=("table", "csv", "tsv", "json"), default="table")
     query.add_argument("--asserted", action="store_true", help="leave the inferred graph out")
     query.set_defaults(run=_query)

@@ -10,10 +10,12 @@ ClusterGraphError
 │   ├── QueryRefused           the query asks for something not allowed  (400)
 │   │   └── UpdateRefused      SPARQL Update sent to this read-only service (403)
 │   ├── QueryFailed            the engine stopped the query with an error (400)
+│   │   └── EngineFault        the engine or its storage failed, not the query (500)
 │   ├── QueryCrashed           the engine died on the query; worker restarted (500)
 │   ├── QueryCancelled         the client went away; nobody gets an answer
 │   ├── QueryTimeout           the query ran past the configured limit   (503)
-│   └── ResultTooLarge         the answer exceeds the configured limit   (413)
+│   ├── ResultTooLarge         the answer exceeds the configured limit   (413)
+│   └── TooManyQueries         this client has too many queries running  (429)
 ├── NotAcceptable              no representation the client accepts      (406)
 ├── ResourceNotFound           no such resource IRI in the graph          (404)
 └── StoreError                 the store is missing or unreachable        (503)
@@ -67,6 +69,10 @@ class QueryFailed(QueryError):
     pass
 
 
+class EngineFault(QueryFailed):
+    pass
+
+
 class QueryCrashed(QueryError):
     pass
 
@@ -80,6 +86,10 @@ class QueryTimeout(QueryError):
 
 
 class ResultTooLarge(QueryError):
+    pass
+
+
+class TooManyQueries(QueryError):
     pass
 
 

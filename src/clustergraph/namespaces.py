@@ -6,6 +6,8 @@ prefixes (a test checks they agree), so a typo in a namespace cannot spread sile
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -83,3 +85,20 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or PREFIXES).items())
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # the last part of a resource IRI: lower-case ASCII words
+SLUG = re.compile(SLUG_PATTERN)
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_LOCAL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_LONGEST_NAMESPACE_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def curie(iri: str) -> str:
+    """`cg:PolicyCase`, `case:oregon`: the IRI as a prefixed name with the project's longest matching
+    namespace, or the IRI itself when none fits (or what is left is not a plain local name)."""
+    for prefix, namespace in _LONGEST_NAMESPACE_FIRST:
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
+            return f"{prefix}:{local}"
+    return iri

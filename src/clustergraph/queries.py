@@ -15,7 +15,11 @@ Front-matter keys (all optional but `summary`):
     #+     example: oregon
 
 A parameter `case` binds the query variable `?case` as an RDF term (SEP-0007 substitution), never as
-text spliced into the query. An optional parameter that is not given leaves its variable free.
+text spliced into the query; a SELECT must project it. An optional parameter that is not given
+leaves its variable free.
+
+The front-matter is checked by a model (`FrontMatter`): an unknown key or type, a `required` that is
+not a boolean, or a parameter the query does not use is a `BuildError` naming the file, not a crash.
 """
 
 from __future__ import annotations
@@ -27,21 +31,45 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 from rdflib import XSD, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.term import Identifier
 
-from clustergraph.errors import QueryNotFound, QueryParameterError
-from clustergraph.namespaces import ID
+from clustergraph.errors import BuildError, QueryNotFound, QueryParameterError
+from clustergraph.namespaces import ABSOLUTE_IRI, ID, SLUG
 
 ParameterType = Literal["iri", "string", "integer", "language"]
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 _FRONT_MATTER = re.compile(r"^#\+ ?(.*)$")
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_PROJECTION = re.compile(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", re.IGNORECASE | re.DOTALL)
+
+
+class ParameterSpec(BaseModel):
+    """One parameter's entry in the front-matter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: ParameterType = "string"
+    kind: str | None = None
+    required: StrictBool = False
+    description: str = ""
+    example: str | int | None = None
+
+
+class FrontMatter(BaseModel):
+    """The `#+` lines of a query file, as YAML."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    summary: str | None = None
+    description: str = ""
+    message: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: dict[str, ParameterSpec | None] = {}
 
 
 @dataclass(frozen=True)
@@ -68,9 +96,9 @@ class Parameter:
         return RDFLiteral(raw)
 
     def _iri(self, raw: str) -> URIRef:
-        if self.kind and _SLUG.fullmatch(raw):
+        if self.kind and SLUG.fullmatch(raw):
             return URIRef(ID[f"{self.kind}/{raw}"])
-        if _ABSOLUTE_IRI.fullmatch(raw):
+        if ABSOLUTE_IRI.fullmatch(raw):
             return URIRef(raw)
         expected = f"a slug of a {self.kind} (e.g. {self.example}) or " if self.kind else ""
         raise QueryParameterError(f"parameter {self.name!r}: {raw!r} is not {expected}an absolute IRI")
@@ -104,21 +132,28 @@ class NamedQuery:
 
 
 def parse_named_query(path: Path, *, require_summary: bool = True) -> NamedQuery:
-    """Read one .rq file; an ad-hoc query (`clustergraph query`) may go without front-matter."""
+    """Read one .rq file; an ad-hoc query (`clustergraph query`) may go without front-matter.
+    BuildError, naming the file, if the front-matter or the query's form is wrong."""
     text = path.read_text(encoding="utf-8")
     meta = _front_matter(text, path)
-    form = _FORM.search(_strip_comments(text))
+    body = _strip_comments(text)
+    form = _FORM.search(body)
     if form is None:
-        raise ValueError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
-    if require_summary and "summary" not in meta:
-        raise ValueError(f"{path}: the front-matter needs a `summary`")
+        raise BuildError(f"{path}: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    if require_summary and meta.summary is None:
+        raise BuildError(f"{path}: the front-matter needs a `summary`")
+    parameters = tuple(_parameter(name, spec or ParameterSpec()) for name, spec in meta.parameters.items())
+    for parameter in parameters:
+        if not _uses(body, form.group(1).upper(), parameter.name):
+            what = "project" if form.group(1).upper() == "SELECT" else "use"
+            raise BuildError(f"{path}: parameter {parameter.name!r}: the query does not {what} ?{parameter.name}")
     return NamedQuery(
         name=path.stem,
-        summary=str(meta.get("summary", "")),
-        description=str(meta.get("description", "")).strip(),
-        message=str(meta.get("message", "")).strip(),
-        tags=tuple(meta.get("tags", ())),
-        parameters=tuple(_parameter(n, spec or {}) for n, spec in (meta.get("parameters") or {}).items()),
+        summary=meta.summary or "",
+        description=meta.description.strip(),
+        message=meta.message.strip(),
+        tags=meta.tags,
+        parameters=parameters,
         text=text,
         form=form.group(1).upper(),  # type: ignore[arg-type]
         path=path,
@@ -137,24 +172,44 @@ def get_query(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
         raise QueryNotFound(f"no named query {name!r}; see /api/queries for the list") from None
 
 
-def _front_matter(text: str, path: Path) -> dict[str, Any]:
+def _front_matter(text: str, path: Path) -> FrontMatter:
     lines = [m.group(1) for m in map(_FRONT_MATTER.match, text.splitlines()) if m]
-    meta = yaml.safe_load("\n".join(lines)) if lines else {}
+    try:
+        meta: Any = yaml.safe_load("\n".join(lines)) if lines else {}
+    except yaml.YAMLError as error:
+        raise BuildError(f"{path}: the #+ front-matter is not YAML: {error}") from None
     if not isinstance(meta, dict):
-        raise ValueError(f"{path}: the #+ front-matter is not a YAML mapping")
-    return meta
+        raise BuildError(f"{path}: the #+ front-matter is not a YAML mapping")
+    try:
+        return FrontMatter.model_validate(meta)
+    except ValidationError as error:
+        problems = "; ".join(_problem(e) for e in error.errors())
+        raise BuildError(f"{path}: front-matter: {problems}") from None
 
 
-def _parameter(name: str, spec: Mapping[str, Any]) -> Parameter:
-    example = spec.get("example")
+def _problem(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"] if part not in ("ParameterSpec",))
+    return f"{where}: {error['msg']}" + (f" (not {error['input']!r})" if error["type"] != "missing" else "")
+
+
+def _parameter(name: str, spec: ParameterSpec) -> Parameter:
     return Parameter(
         name=name,
-        type=spec.get("type", "string"),
-        kind=spec.get("kind"),
-        required=bool(spec.get("required", False)),
-        description=str(spec.get("description", "")),
-        example=None if example is None else str(example),
+        type=spec.type,
+        kind=spec.kind,
+        required=spec.required,
+        description=spec.description,
+        example=None if spec.example is None else str(spec.example),
     )
+
+
+def _uses(body: str, form: str, name: str) -> bool:
+    """Whether a SELECT projects `?name` (or `*`), or another form mentions it."""
+    variable = re.compile(rf"[?$]{re.escape(name)}\b")
+    if form != "SELECT":
+        return variable.search(body) is not None
+    projection = _PROJECTION.search(body)
+    return projection is not None and (projection.group(1).strip() == "*" or bool(variable.search(projection.group(1))))
 
 
 def _strip_comments(text: str) -> str:

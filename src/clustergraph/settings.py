@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     max_results: int = Field(default=10_000, gt=0)
     max_query_bytes: int = Field(default=64_000, gt=0)
     max_query_depth: int = Field(default=64, gt=0, description="Deepest nesting of { ( [ a query may have.")
-    query_workers: int = Field(default=2, ge=1)
+    query_workers: int = Field(default=2, ge=1, description="Workers for untrusted queries sent to /sparql.")
+    api_workers: int = Field(default=2, ge=1, description="Workers for the API's own queries and pages.")
+    spare_worker: bool = Field(default=True, description="Keep a worker started to replace a killed one at once.")
     query_memory_mb: int = Field(default=1024, gt=0, description="Memory one query may take in its worker.")
     worker_network_namespace: bool = Field(
         default=True, description="Move query workers into an empty network namespace, where the kernel allows it."
@@ -43,12 +45,28 @@ class Settings(BaseSettings):
         default=False,
         description="Evaluate clients' SPARQL even where query workers cannot be kept off the network.",
     )
+    max_answer_bytes: int = Field(
+        default=32 * 2**20, ge=65_536, description="Largest answer, in bytes; a longer one is cut at a row's end."
+    )
+    max_queries_per_client: int = Field(
+        default=2, ge=1, description="/sparql queries one client address may have running at once."
+    )
+    health_timeout_s: float = Field(default=2.0, gt=0, description="How long /health waits for the store.")
+    body_timeout_s: float = Field(default=10.0, gt=0, description="How long a client may take to send a body.")
+    max_connections: int | None = Field(
+        default=200, ge=1, description="Connections and tasks uvicorn accepts at once; beyond, it answers 503."
+    )
+    keep_alive_s: int = Field(default=5, gt=0, description="Seconds an idle keep-alive connection stays open.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins whose pages may call the API (CORS): a JSON list or a comma-separated list; * for any.",
     )
     base_url: str | None = Field(
         default=None, description="Public base URL; IRIs under https://w3id.org/clustergraph/ resolve here."
+    )
+    trusted_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "::1"],
+        description="Without base_url, links follow the Host header only for these hosts (else the bound address).",
     )
 
     @field_validator("cors_origins", mode="before")

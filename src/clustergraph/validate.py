@@ -26,15 +26,13 @@ from pyshacl import validate as shacl_validate
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from clustergraph.dataset import to_oxigraph
 from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.namespaces import PREFIXES, SH
+from clustergraph.namespaces import SH, curie
 from clustergraph.queries import NamedQuery, parse_named_query
+from clustergraph.store.terms import rdflib_to_oxigraph as to_oxigraph
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-_LOCAL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _IRI_IN_TEXT = re.compile(r"<([a-z][a-z0-9+.-]*:[^<>\s\"]*)>")
-_LONGEST_NAMESPACE_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 _MAX_VALUE_CHARS = 120
 
 
@@ -154,13 +152,7 @@ def run_checks(graph: Graph, checks_dir: Path, *, origins: Mapping[Node, str] | 
 
 def shorten(text: str) -> str:
     """A full IRI (or `^IRI`, an inverse path) as `prefix:local` with the project's prefixes."""
-    if text.startswith("^"):
-        return "^" + shorten(text[1:])
-    for prefix, namespace in _LONGEST_NAMESPACE_FIRST:
-        local = text[len(namespace) :]
-        if text.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
-            return f"{prefix}:{local}"
-    return text
+    return "^" + curie(text[1:]) if text.startswith("^") else curie(text)
 
 
 def _shorten_iris_in(message: str) -> str:

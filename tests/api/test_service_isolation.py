@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -64,11 +65,9 @@ def test_health_and_metrics_say_which_isolation_is_active(seccomp_only: str) -> 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_the_bypasses_neither_fetch_nor_crash(seccomp_only: str, canary: socket.socket, method: str) -> None:
     for query in bypasses(canary.getsockname()[1]):
+        sent: dict[str, Any] = {"params": {"query": query}} if method == "GET" else {"data": {"query": query}}
         response = httpx.request(
-            method,
-            f"{seccomp_only}/sparql",
-            **({"params": {"query": query}} if method == "GET" else {"data": {"query": query}}),
-            headers={"Accept": "application/sparql-results+json"},
+            method, f"{seccomp_only}/sparql", **sent, headers={"Accept": "application/sparql-results+json"}
         )
         assert response.status_code == 400, (query, response.text)
     assert nobody_connected(canary)

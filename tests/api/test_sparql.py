@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import threading
+import time
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -14,14 +17,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
+from served import free_port
 
 from clustergraph.api.app import create_app
+from clustergraph.errors import QueryTimeout
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
 from clustergraph.settings import Settings
+from clustergraph.store.base import QueryRequest
 
 SMALL_RELEASE = Path(__file__).parents[1] / "store" / "data" / "release"  # see its README
 TEST = "http://example.org/test#"
@@ -49,22 +55,28 @@ RDFLIB_FORMATS = {
 }
 
 
+def small_settings(tmp: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "project_dir": tmp,
+        "release_dir": SMALL_RELEASE,
+        "store_dir": tmp / "store",
+        "max_results": MAX_RESULTS,
+        "query_timeout_s": 3.0,
+        "cors_origins": [ORIGIN],
+        **overrides,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    tmp = tmp_path_factory.mktemp("sparql")
-    settings = Settings(
-        project_dir=tmp,
-        release_dir=SMALL_RELEASE,
-        store_dir=tmp / "store",
-        max_results=MAX_RESULTS,
-        query_timeout_s=3.0,
-        cors_origins=[ORIGIN],
-    )
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(small_settings(tmp_path_factory.mktemp("sparql")))) as test_client:
         yield test_client
 
 
-def query(client: TestClient, text: str, how: str = "get", accept: str | None = None, **params: object) -> Response:
+def query(
+    client: TestClient, text: str, how: str = "get", accept: str | None = None, **params: str | list[str]
+) -> Response:
     """Send `text` the way the protocol allows: GET, form POST or direct POST."""
     headers = {"Accept": accept} if accept else {}
     if how == "get":
@@ -192,7 +204,56 @@ def test_ask(client: TestClient) -> None:
 @pytest.mark.parametrize("how", ["get", "form", "direct"])
 def test_a_malformed_query_is_400_with_the_parsers_message(client: TestClient, how: str) -> None:
     message = assert_error(query(client, "SELECT * WHERE { ?s ?p }", how), 400, "QuerySyntaxError")
-    assert "1:" in message  # the parser's position: line 1, column …
+    assert message.startswith("line 1, column 25")  # the parser's position, and what it expected there
+    assert "expected" in message and "'" not in message.partition("expected")[2]  # keywords, no character classes
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_an_undeclared_prefix_is_named_with_the_line_that_declares_it(client: TestClient, how: str) -> None:
+    message = assert_error(query(client, "SELECT ?x WHERE { ?x a foo:Case }", how), 400, "QuerySyntaxError")
+    assert 'the prefix "foo:" is not declared' in message
+    assert 'add a line "PREFIX foo: <...>"' in message
+
+
+def test_the_projects_prefixes_are_declared_for_every_query(client: TestClient) -> None:
+    declared = f"SELECT ?label WHERE {{ <{CASE}oregon> rdfs:label ?label }} ORDER BY ?label"
+    assert values(query(client, declared), "label") == ["Oregon", "Орегон"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_an_empty_query_is_said_to_be_empty(client: TestClient, how: str, text: str) -> None:
+    assert assert_error(query(client, text, how), 400, "QuerySyntaxError").startswith("the query is empty")
+
+
+def test_a_relative_iri_resolves_against_the_endpoint(client: TestClient) -> None:
+    response = query(client, "CONSTRUCT { <s> <p> 1 } WHERE {}", accept="application/n-triples")
+    assert response.status_code == 200
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    assert response.text == f'<http://testserver/s> <http://testserver/p> "1"^^{integer} .\n'
+
+
+def test_a_store_fault_is_5xx_with_a_request_id_and_no_detail(tmp_path: Path) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}/query"
+    with TestClient(create_app(small_settings(tmp_path, store="remote", remote_query_url=nowhere))) as remote:
+        response = query(remote, "ASK {}")
+        message = assert_error(response, 503, "StoreError")
+    assert "127.0.0.1" not in response.text and "/query" not in message
+    assert response.json()["request_id"] == response.headers["X-Request-Id"]
+    assert response.json()["request_id"] in message or "request id" in message
+
+
+def test_an_error_repeats_only_a_short_prefix_of_what_was_sent(client: TestClient) -> None:
+    huge = "application/x-" + "a" * 100_000
+    response = query(client, "ASK {}", accept=huge)
+    assert_error(response, 406, "NotAcceptable")
+    assert len(response.content) < 1000
+
+
+def test_links_follow_the_base_url_or_a_trusted_host_never_another_host(client: TestClient) -> None:
+    for host, expected in [("evil.example", "http://testserver/sparql"), ("localhost:8000", "http://localhost:8000/sparql")]:
+        description = graph_of(client.get("/sparql", headers={"Host": host, "Accept": "text/turtle"}))
+        assert set(description.subjects(RDF.type, SD.Service)) == {URIRef(expected)}
 
 
 @pytest.mark.parametrize(
@@ -254,13 +315,13 @@ def test_protocol_errors(client: TestClient, options: dict[str, object], status:
     method = str(options.pop("method", "post"))
     response = getattr(client, method)("/sparql", **options)
     assert response.status_code == status
-    assert set(response.json()) == {"error", "message"}
+    assert set(response.json()) == {"error", "message", "request_id"}
 
 
 @pytest.mark.parametrize("how", ["get", "form", "direct"])
 def test_default_graph_uri(client: TestClient, how: str) -> None:
     assert values(query(client, COUNT, how, **{"default-graph-uri": ONTOLOGY}), "n") == ["8"]
-    both = query(client, COUNT, how, **{"default-graph-uri": [ONTOLOGY, INFERRED]})
+    both = query(client, COUNT, how, None, **{"default-graph-uri": [ONTOLOGY, INFERRED]})
     assert values(both, "n") == ["10"]
 
 
@@ -341,19 +402,90 @@ def test_graph_store_errors(client: TestClient) -> None:
     assert_error(client.get("/graphs?default", headers={"Accept": "text/csv"}), 406, "NotAcceptable")
 
 
-def test_health_and_metrics(client: TestClient) -> None:
-    health = client.get("/health").json()
-    assert health.pop("isolation") in {"network-namespace+seccomp", "seccomp", "network-namespace"}
-    assert health == {"status": "ok", "store": "embedded", "graphs": 3}
+def test_health_probes_the_store_and_reports_its_pools(client: TestClient) -> None:
+    health = client.get("/health")
+    assert health.status_code == 200
+    report = health.json()
+    assert (report["status"], report["store"], report["problem"]) == ("ok", "embedded", None)
+    assert report["probe_ms"] > 0
+    assert report["pools"]["api"]["size"] >= 1 and report["pools"]["sparql"]["size"] >= 1
+    assert report["isolation"] in {"network-namespace+seccomp", "seccomp", "network-namespace"}
+
+
+def test_health_is_503_when_the_store_cannot_answer_in_time(tmp_path: Path) -> None:
+    settings = small_settings(tmp_path, api_workers=1, spare_worker=False, health_timeout_s=0.5)
+    with TestClient(create_app(settings)) as busy_client:
+        store = busy_client.app.state.store  # type: ignore[attr-defined]
+
+        def occupy_the_api_worker() -> None:
+            with pytest.raises(QueryTimeout):
+                store.solutions(QueryRequest(RUNAWAY, trusted=True))
+
+        runaway = threading.Thread(target=occupy_the_api_worker)
+        runaway.start()
+        while store.state()["api"]["busy"] == 0:
+            time.sleep(0.01)
+        health = busy_client.get("/health")
+        assert health.status_code == 503
+        assert health.json()["status"] == "unavailable"
+        assert "did not answer a probe within 0.5 s" in health.json()["problem"]
+        runaway.join()
+
+
+def test_metrics_in_the_prometheus_format(client: TestClient) -> None:
     query(client, COUNT)
     metrics = client.get("/metrics")
-    assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert metrics.headers["content-type"].startswith("text/plain; version=")
     text = metrics.text
     assert 'clustergraph_requests_total{method="GET",route="/sparql",status="200"}' in text
-    assert 'clustergraph_request_duration_seconds_bucket{route="/sparql",le="+Inf"}' in text
+    assert 'clustergraph_request_duration_seconds_bucket{le="+Inf",route="/sparql"}' in text
     assert "clustergraph_query_timeouts_total " in text
+    assert re.search(r"^process_resident_memory_bytes [0-9.e+]+$", text, re.MULTILINE)
+    assert re.search(r'^clustergraph_workers\{pool="sparql",state="idle"\} [1-9]', text, re.MULTILINE)
+    assert 'clustergraph_worker_restarts_total{pool="api"}' in text
+    assert re.search(r"^clustergraph_query_isolation_seccomp [01]", text, re.MULTILINE)
 
 
 def _turtle_string(cell: str) -> str:
     """The value of a TSV cell: an IRI, or a literal in Turtle syntax (JSON's string escapes)."""
     return cell[1:-1] if cell.startswith("<") else json.loads(cell[: cell.rindex('"') + 1])
+
+
+@pytest.mark.parametrize(
+    ("text", "format_name", "expected"),
+    [
+        pytest.param(LABELS, "json", "application/sparql-results+json", id="select-json"),
+        pytest.param(LABELS, "xml", "application/sparql-results+xml", id="select-xml"),
+        pytest.param(LABELS, "csv", "text/csv", id="select-csv"),
+        pytest.param(LABELS, "tsv", "text/tab-separated-values", id="select-tsv"),
+        pytest.param(LABELS, "text/csv", "text/csv", id="select-media-type"),
+        pytest.param(LABEL_GRAPH, "turtle", "text/turtle", id="construct-turtle"),
+        pytest.param(LABEL_GRAPH, "ntriples", "application/n-triples", id="construct-ntriples"),
+        pytest.param(LABEL_GRAPH, "json", "application/ld+json", id="construct-json"),
+        pytest.param(LABEL_GRAPH, "xml", "application/rdf+xml", id="construct-xml"),
+    ],
+)
+@pytest.mark.parametrize("how", ["get", "form"])
+def test_format_parameter_wins_over_accept(
+    client: TestClient, how: str, text: str, format_name: str, expected: str
+) -> None:
+    response = query(client, text, how, accept="application/sparql-results+json", format=format_name)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].partition(";")[0] == expected
+    if expected == "text/csv":
+        assert sorted(row["label"] for row in csv.DictReader(io.StringIO(response.text))) == LABEL_VALUES
+    elif text == LABEL_GRAPH:
+        assert len(graph_of(response)) == len(LABEL_VALUES)
+
+
+def test_an_unknown_format_is_406_naming_the_known_ones(client: TestClient) -> None:
+    message = assert_error(query(client, LABELS, format="xlsx"), 406, "NotAcceptable")
+    assert "json, xml, csv, tsv" in message
+
+
+def test_a_browser_opening_the_endpoint_lands_on_the_query_page(client: TestClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/sparql", headers={"Accept": browser}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/query"
+    assert client.get("/sparql", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")

@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -35,7 +36,7 @@ def test_sparqlwrapper_select_ask_and_construct(server: str) -> None:
     select = SPARQLWrapper(endpoint)
     select.setQuery(TYPES)
     select.setReturnFormat(JSON)
-    bindings = select.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    bindings = cast(dict[str, Any], select.query().convert())["results"]["bindings"]
     assert [b["type"]["value"] for b in bindings] == [
         "http://example.org/test#PolicyCase",
         "http://example.org/test#Practice",
@@ -46,7 +47,7 @@ def test_sparqlwrapper_select_ask_and_construct(server: str) -> None:
     asserted.setReturnFormat(JSON)
     asserted.setMethod(POST)
     asserted.addParameter("entailment", "none")
-    rows = asserted.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    rows = cast(dict[str, Any], asserted.query().convert())["results"]["bindings"]
     assert [b["type"]["value"] for b in rows] == ["http://example.org/test#PolicyCase"]
 
     ask = SPARQLWrapper(endpoint)
@@ -72,7 +73,7 @@ def test_a_client_that_gives_up_stops_its_query_while_others_are_answered(server
 
     client = threading.Thread(target=impatient)
     client.start()
-    answered = []
+    answered: list[bool] = []
     while not gave_up.is_set() and len(answered) < 5:
         response = httpx.get(f"{server}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
         answered.append(response.json()["boolean"])
@@ -100,7 +101,7 @@ def _eventually_restarted(server: str) -> bool:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         metrics = httpx.get(f"{server}/metrics").text
-        if re.search(r"^clustergraph_worker_restarts_total [1-9]", metrics, re.MULTILINE):
+        if re.search(r'^clustergraph_worker_restarts_total\{pool="sparql"\} [1-9]', metrics, re.MULTILINE):
             return True
         time.sleep(0.1)
     return False

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -28,25 +29,38 @@ def embedded_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedde
     store.close()
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a fresh `oxigraph serve` (in memory) on a free port of 127.0.0.1."""
+@contextmanager
+def _running_oxigraph(tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A fresh `oxigraph serve` (in memory) on a free port of 127.0.0.1: its base URL and process."""
     executable = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
     if executable is None:
         pytest.skip("the `oxigraph` server (PyPI package `oxigraph`) is not installed")
     port = free_port()
-    log = (tmp_path_factory.mktemp("oxigraph") / "server.log").open("w")
-    process = subprocess.Popen(
-        [executable, "serve", "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base}/query", process)
+    with (tmp / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [executable, "serve", "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(f"{base}/query", process)
+            yield base, process
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of an Oxigraph server shared by the session's tests."""
+    with _running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+
+
+@pytest.fixture
+def own_oxigraph_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """An Oxigraph server for one test, which may stop it: its base URL and process."""
+    with _running_oxigraph(tmp_path) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +72,7 @@ def remote_settings(tmp_path_factory: pytest.TempPathFactory, oxigraph_server: s
         remote_store_url=f"{oxigraph_server}/store",
     )
     load_remote(settings)
-    return settings
+    return settings  # type: ignore[no-any-return]  # store_settings is a Settings, from a path mypy does not follow
 
 
 @pytest.fixture(scope="session")

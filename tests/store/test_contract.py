@@ -225,4 +225,4 @@ def _tsv_term(cell: str) -> str:
     """A TSV cell is a term in Turtle syntax; the test data has IRIs and plain strings."""
     if cell.startswith("<"):
         return cell[1:-1]
-    return json.loads(cell)
+    return str(json.loads(cell))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -19,7 +19,7 @@ def attempts(tcp: int, udp: int, unix: str, parent: Connection) -> None:
     """In a child: isolate, then try each way out; send back what got through."""
     isolation = isolate(network_namespace=False)
     reached: list[str] = []
-    tries = {
+    tries: dict[str, Callable[[], object]] = {
         "tcp": lambda: socket.create_connection(("127.0.0.1", tcp), timeout=2),
         "udp": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", udp)),
         "ipv6": lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM),

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Literal, URIRef
 from smallrelease import CASE, GRAPHS, QUADS, free_port, store_settings
 
+from clustergraph.api.app import create_app
 from clustergraph.errors import QuerySyntaxError, StoreError
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
@@ -88,3 +92,23 @@ def test_an_unreachable_server_is_a_store_error(tmp_path: Path) -> None:
 def test_a_remote_store_needs_its_url(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="CLUSTERGRAPH_REMOTE_QUERY_URL"):
         RemoteStore(store_settings(tmp_path, store="remote"))
+
+
+def test_health_is_503_within_5_s_of_the_remote_store_stopping(
+    own_oxigraph_server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    base, process = own_oxigraph_server
+    settings = store_settings(tmp_path, store="remote", remote_query_url=f"{base}/query")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/health").status_code == 200
+        process.terminate()
+        process.wait(timeout=10)
+        stopped = time.monotonic()
+        statuses = []
+        while time.monotonic() < stopped + 5:
+            statuses.append(client.get("/health").status_code)
+            if statuses[-1] == 503:
+                break
+        assert statuses[-1] == 503
+        report = client.get("/health").json()
+        assert report["status"] == "unavailable" and base not in report["problem"]

@@ -1,15 +1,21 @@
 """Queries run in killable worker processes: a runaway query is stopped while others are answered, a
 client that leaves stops its query, a crash costs one worker (replaced) and one answer, and no query
-reaches the network."""
+reaches the network. Answers are bounded in bytes and cross in chunks; untrusted queries have
+workers of their own; a worker that cannot be started costs no capacity for good; `close()` leaves
+no process behind."""
 
 from __future__ import annotations
 
+import errno
+import json
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,12 +29,14 @@ from clustergraph.errors import (
     QueryRefused,
     QueryTimeout,
     ResultTooLarge,
+    StoreError,
 )
 from clustergraph.store.base import Dataset, QueryRequest, Solutions
 from clustergraph.store.database import prepare_database
 from clustergraph.store.embedded import EmbeddedStore
-from clustergraph.store.jobs import QueryJob
-from clustergraph.store.worker import WorkerConfig, WorkerPool
+from clustergraph.store.formats import SPARQL_JSON
+from clustergraph.store.jobs import CHUNK_BYTES, QueryJob
+from clustergraph.store.worker import Spawner, WorkerConfig, WorkerPool, _Worker
 
 # 24 quads to the 7th power: billions of rows to count, far past any timeout used here.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
@@ -36,8 +44,32 @@ QUICK = "ASK { ?s ?p ?o }"
 PATIENT_S = 120.0  # a timeout no test waits for: what stops these queries is something else
 
 
-def job(text: str) -> QueryJob:
-    return QueryJob(text, {}, Dataset(), use_query_dataset=False, limit=10, media_type=None)
+def job(text: str, media_type: str | None = None, max_bytes: int | None = None) -> QueryJob:
+    limit = 10 if media_type is None else 10_000
+    return QueryJob(text, {}, Dataset(), False, limit=limit, media_type=media_type, max_bytes=max_bytes)
+
+
+def running(pids: list[int]) -> list[int]:
+    """Those of `pids` that are still processes (neither gone nor a zombie)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2].split()[0]
+        except FileNotFoundError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+@contextmanager
+def pool_of(config: WorkerConfig, size: int = 1, timeout_s: float = PATIENT_S) -> Iterator[WorkerPool]:
+    """A pool of `size` workers (and no spare), every process of which is gone afterwards."""
+    spawner = Spawner(config, spare=False)
+    try:
+        yield WorkerPool(spawner, size, timeout_s)
+    finally:
+        spawner.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,40 +116,31 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(store: EmbeddedSto
 
 
 def test_a_cancelled_query_is_stopped(database: Path) -> None:
-    pool = WorkerPool(WorkerConfig(database), size=1, timeout_s=PATIENT_S)
-    try:
+    with pool_of(WorkerConfig(database)) as pool:
         cancel = threading.Event()
         threading.Timer(0.5, cancel.set).start()
         with pytest.raises(QueryCancelled):
             pool.run(job(RUNAWAY), cancel)
         assert pool.restarts == 1
         assert pool.run(job(QUICK)).boolean is True
-    finally:
-        pool.close()
 
 
 def test_a_crashing_worker_is_replaced(database: Path) -> None:
     """With a tiny stack, a chain of 20 000 additions overflows it: the worker dies of SIGSEGV."""
-    pool = WorkerPool(WorkerConfig(database, stack_bytes=256 * 1024), size=1, timeout_s=PATIENT_S)
     chain = "SELECT ?x WHERE { BIND(" + "+".join(["1"] * 20_000) + " AS ?x) }"
-    try:
+    with pool_of(WorkerConfig(database, stack_bytes=256 * 1024)) as pool:
         with pytest.raises(QueryCrashed, match="SIGSEGV"):
             pool.run(job(chain))
         assert pool.restarts == 1
         assert pool.run(job(QUICK)).boolean is True
-    finally:
-        pool.close()
 
 
 def test_deep_queries_fit_in_the_workers_stack(database: Path) -> None:
     """Past the guard (which would refuse it), nesting that kills a default-sized stack is answered."""
-    pool = WorkerPool(WorkerConfig(database), size=1, timeout_s=PATIENT_S)
-    try:
+    with pool_of(WorkerConfig(database)) as pool:
         nested = "ASK " + "{" * 6000 + "}" * 6000
         assert pool.run(job(nested)).boolean is True
         assert pool.restarts == 0
-    finally:
-        pool.close()
 
 
 def test_deep_nesting_is_refused_before_parsing(store: EmbeddedStore) -> None:
@@ -158,15 +181,12 @@ def test_workers_have_no_network_even_past_the_guard(
     """The query goes straight to a worker, as if the guard had been fooled: Oxigraph tries the
     SERVICE, and fails without a connection."""
     port = listener.getsockname()[1]
-    pool = WorkerPool(WorkerConfig(database, network_namespace=namespace, seccomp=seccomp), size=1, timeout_s=PATIENT_S)
-    try:
+    with pool_of(WorkerConfig(database, network_namespace=namespace, seccomp=seccomp)) as pool:
         assert pool.isolation.seccomp == seccomp
         assert pool.isolation.network_namespace == (namespace and NAMESPACES)
         with pytest.raises(QueryFailed):
             pool.run(job(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"))
         assert pool.run(job(QUICK)).boolean is True
-    finally:
-        pool.close()
     assert nobody_connected(listener)
 
 
@@ -196,11 +216,105 @@ def test_the_risk_of_no_isolation_can_be_accepted(tmp_path: Path) -> None:
 
 def test_a_query_that_wants_too_much_memory_is_stopped(database: Path) -> None:
     """Sorting 24^5 rows needs far more than 32 MB: the query is stopped, the worker replaced."""
-    pool = WorkerPool(WorkerConfig(database, memory_bytes=32 * 2**20), size=1, timeout_s=PATIENT_S)
     greedy = "SELECT * WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(5)) + " } ORDER BY ?o4 ?s0"
-    try:
+    with pool_of(WorkerConfig(database, memory_bytes=32 * 2**20)) as pool:
         with pytest.raises(ResultTooLarge, match="32 MB"):
             pool.run(job(greedy))
         assert pool.run(job(QUICK)).boolean is True
+
+
+def test_a_long_answer_crosses_in_chunks_and_is_cut_at_the_byte_limit(database: Path, huge_answer_query: str) -> None:
+    limit = 4 * CHUNK_BYTES
+    with pool_of(WorkerConfig(database)) as pool:
+        answer = pool.stream(job(huge_answer_query, SPARQL_JSON, max_bytes=limit))
+        chunks = list(answer)
+        assert answer.body is None and answer.truncated
+        assert len(chunks) > 1 and all(len(chunk) <= CHUNK_BYTES for chunk in chunks)
+        body = json.loads(b"".join(chunks))
+        assert len(b"".join(chunks)) <= limit
+        assert body["truncated"] is True and 0 < len(body["results"]["bindings"]) < 10_000
+        assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 0}
+
+
+def test_a_reader_that_gives_up_stops_the_worker(database: Path, huge_answer_query: str) -> None:
+    with pool_of(WorkerConfig(database)) as pool:
+        answer = pool.stream(job(huge_answer_query, SPARQL_JSON, max_bytes=64 * CHUNK_BYTES))
+        next(iter(answer))
+        answer.close()
+        assert pool.restarts == 1
+        assert pool.run(job(QUICK)).boolean is True
+
+
+def test_a_worker_that_cannot_be_spawned_leaves_its_slot_vacant_not_lost(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_process(*args: object) -> _Worker:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    with pool_of(WorkerConfig(database), timeout_s=1.0) as pool:
+        with pytest.raises(QueryTimeout):
+            pool.run(job(RUNAWAY))
+        with monkeypatch.context() as patch:
+            patch.setattr(_Worker, "start", classmethod(no_process))
+            with pytest.raises(StoreError, match="no query worker could be started"):
+                pool.run(job(QUICK))
+            assert pool.state() == {"size": 1, "busy": 0, "vacant": 1, "restarts": 1}
+            with pytest.raises(StoreError, match="next attempt"):  # backing off: not even tried
+                pool.run(job(QUICK))
+        answers = []
+        for _ in range(100):  # the back-off is 0.5 s after one failure
+            try:
+                answers.append(pool.run(job(QUICK)).boolean)
+                break
+            except StoreError:
+                time.sleep(0.05)
+        assert answers == [True]
+        assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 1}
+
+
+def test_untrusted_queries_run_on_workers_of_their_own(tmp_path: Path) -> None:
+    """While a client's runaway query holds the one /sparql worker, the API's queries are answered and
+    another client's query waits (here until it gives up)."""
+    settings = store_settings(tmp_path, query_workers=1, api_workers=1, spare_worker=False, query_timeout_s=PATIENT_S)
+    store = EmbeddedStore(settings)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            stop_runaway, give_up = threading.Event(), threading.Event()
+            runaway = executor.submit(store.solutions, QueryRequest(RUNAWAY, cancel=stop_runaway))
+            while store.state()["sparql"]["busy"] == 0:
+                time.sleep(0.01)
+            assert store.solutions(QueryRequest(QUICK, trusted=True)).boolean is True
+            threading.Timer(0.5, give_up.set).start()
+            with pytest.raises(QueryCancelled):
+                store.solutions(QueryRequest(QUICK, cancel=give_up))
+            assert store.state()["sparql"]["restarts"] == 0  # it waited for a worker: it never had one
+            stop_runaway.set()
+            with pytest.raises(QueryCancelled):
+                runaway.result()
     finally:
-        pool.close()
+        store.close()
+
+
+def test_a_warm_spare_takes_a_killed_workers_place_and_close_leaves_no_worker(tmp_path: Path) -> None:
+    store = EmbeddedStore(store_settings(tmp_path, query_workers=1, api_workers=1))
+    try:
+        assert len(running(store.worker_pids())) == 3  # one per pool, and the spare
+        with pytest.raises(QueryTimeout):
+            store.solutions(QueryRequest(RUNAWAY))
+        assert store.solutions(QueryRequest(QUICK)).boolean is True
+        assert store.state()["sparql"]["restarts"] == 1
+        assert len(running(store.worker_pids())) == 3  # the spare took the slot, and a new spare was started
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            busy = executor.submit(store.solutions, QueryRequest(RUNAWAY))
+            while store.state()["sparql"]["busy"] == 0:
+                time.sleep(0.01)
+            workers = store.worker_pids()
+            store.close()
+            assert running(workers) == []
+            assert store.worker_pids() == []
+            with pytest.raises((QueryCrashed, StoreError)):
+                busy.result()
+    finally:
+        store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.solutions(QueryRequest(QUICK))

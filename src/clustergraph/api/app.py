@@ -15,7 +15,8 @@ from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from clustergraph import __version__
-from clustergraph.api.errors import install_error_handlers
+from clustergraph.api.errors import REQUEST_ID_HEADER, RequestIdMiddleware, install_error_handlers
+from clustergraph.api.limits import ClientSlots
 from clustergraph.api.metrics import Metrics, MetricsMiddleware
 from clustergraph.api.routes import graphs, health, sparql
 from clustergraph.api.routes.sparql import TRUNCATED_HEADER
@@ -49,10 +50,11 @@ def create_app(settings: Settings) -> FastAPI:
         favicon_url="/static/favicon.svg",
         redoc_url=None,  # served by api.routes.docs, without the one image ReDoc fetches from its CDN
     )
-    metrics = Metrics()
+    metrics = Metrics(lambda: app.state.store)
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.store = None
+    app.state.client_slots = ClientSlots(settings.max_queries_per_client)
     install_error_handlers(app, metrics)
     if settings.cors_origins:
         app.add_middleware(
@@ -61,9 +63,10 @@ def create_app(settings: Settings) -> FastAPI:
             allow_credentials=False,  # no cookies or auth here, so "*" is never paired with them
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type"],
-            expose_headers=[TRUNCATED_HEADER, "Link"],
+            expose_headers=[TRUNCATED_HEADER, "Link", REQUEST_ID_HEADER],
         )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)
     for router in (sparql.router, graphs.router, health.router):
         app.include_router(router)
     include_public_routes(app, settings)

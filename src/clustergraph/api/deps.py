@@ -26,5 +26,23 @@ async def get_store(request: Request) -> GraphStore:
     return cast(GraphStore, store)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def public_base(request: Request, settings: Settings) -> str:
+    """The service's base URL, without a trailing slash: `base_url` if configured; else the URL the
+    request came to if its host is trusted; else the address the server listens on. Never an
+    untrusted Host header, which would let anyone write the links other clients follow."""
+    if settings.base_url:
+        return settings.base_url.rstrip("/")
+    if request.url.hostname in settings.trusted_hosts:
+        return str(request.base_url).rstrip("/")
+    scheme = request.url.scheme
+    host, port = request.scope.get("server") or ("127.0.0.1", None)
+    host = f"[{host}]" if ":" in host else host
+    port_part = "" if port is None or _DEFAULT_PORTS.get(scheme) == port else f":{port}"
+    return f"{scheme}://{host}{port_part}{request.scope.get('root_path', '').rstrip('/')}"
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[GraphStore, Depends(get_store)]

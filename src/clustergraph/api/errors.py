@@ -1,13 +1,19 @@
 """Errors as answers: each class of `clustergraph.errors` has its status here, and every error body
-has the same shape, `{"error": <kind>, "message": <what went wrong>}`, never a stack trace.
+has the same shape, `{"error": <kind>, "message": <what went wrong>, "request_id": <id>}`, never a
+stack trace.
 
-FastAPI's own errors (a malformed parameter, an unknown path, a wrong method) get the same shape;
-anything unexpected is a 500 whose message says only that, and whose traceback goes to the log.
+FastAPI's own errors (a malformed parameter, an unknown path, a wrong method) get the same shape.
+A client's mistake (4xx) is explained, in at most MESSAGE_LIMIT characters, so that nothing it sent
+comes back at length. A fault of the server or its store (5xx: an engine or I/O failure, a remote
+store that does not answer, a crash, anything unexpected) gets a generic message and the request's
+id, and its details (internal URLs, paths, remote bodies, tracebacks) go to the log under that id.
+Every response carries its id in `X-Request-Id`.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from http import HTTPStatus
 from typing import Any
 
@@ -15,11 +21,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph.api.metrics import Metrics
 from clustergraph.errors import (
     BuildError,
     ClusterGraphError,
+    EngineFault,
+    IsolationUnavailable,
     NotAcceptable,
     QueryCancelled,
     QueryCrashed,
@@ -32,6 +41,7 @@ from clustergraph.errors import (
     ResourceNotFound,
     ResultTooLarge,
     StoreError,
+    TooManyQueries,
     UpdateRefused,
 )
 
@@ -44,10 +54,12 @@ STATUS: dict[type[ClusterGraphError], int] = {
     UpdateRefused: 403,
     QueryRefused: 400,
     QueryFailed: 400,
+    EngineFault: 500,
     QueryCrashed: 500,
     QueryCancelled: 499,
     QueryTimeout: 503,
     ResultTooLarge: 413,
+    TooManyQueries: 429,
     NotAcceptable: 406,
     ResourceNotFound: 404,
     StoreError: 503,
@@ -63,40 +75,90 @@ def status_of(error: ClusterGraphError) -> int:
     return 500
 
 
+MESSAGE_LIMIT = 300
+REQUEST_ID_HEADER = "X-Request-Id"
+# Server-side answers whose messages hold no internal detail and tell the client (or operator) what to do.
+DETAILED_5XX = (QueryTimeout, IsolationUnavailable)
+
+
 def error_body(kind: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": kind, "message": message, **extra}
+
+
+def request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", "-"))
 
 
 def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
     async def known(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ClusterGraphError)
-        kind = type(error).__name__
+        kind, status = type(error).__name__, status_of(error)
         metrics.count_error(kind)
-        return JSONResponse(error_body(kind, str(error)), status_code=status_of(error))
+        message = str(error)
+        if status >= 500 and not isinstance(error, DETAILED_5XX):
+            log.error("request %s: %s on %s %s: %s", request_id(request), kind, request.method, request.url.path, error)
+            message = _GENERIC.get(status, _GENERIC[500])
+        headers = {"Retry-After": "1"} if isinstance(error, TooManyQueries) else None
+        return _answer(request, kind, message, status, headers)
 
     async def invalid(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
         metrics.count_error("QueryParameterError")
-        problems = [_problem(e) for e in error.errors()]
-        body = error_body("QueryParameterError", "; ".join(problems), detail=problems)
-        return JSONResponse(body, status_code=422)
+        problems = [_problem(e)[:MESSAGE_LIMIT] for e in error.errors()]
+        return _answer(request, "QueryParameterError", "; ".join(problems), 422, detail=problems)
 
     async def http(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
         kind = HTTPStatus(error.status_code).phrase.replace(" ", "").replace("-", "")
-        headers = dict(error.headers or {})
-        return JSONResponse(error_body(kind, str(error.detail)), error.status_code, headers=headers)
+        return _answer(request, kind, str(error.detail), error.status_code, dict(error.headers or {}))
 
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.exception("request %s: unexpected error on %s %s", request_id(request), request.method, request.url.path)
         metrics.count_error("InternalError")
-        body = error_body("InternalError", "the server failed on this request; the log has details")
-        return JSONResponse(body, status_code=500)
+        return _answer(request, "InternalError", _GENERIC[500], 500)
 
     app.add_exception_handler(ClusterGraphError, known)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http)
     app.add_exception_handler(Exception, unexpected)
+
+
+_GENERIC = {
+    500: "the server failed on this request; quote its request id to the operators, whose log has details",
+    503: "the store cannot answer now; try again shortly, or quote the request id to the operators",
+}
+
+
+class RequestIdMiddleware:
+    """Gives each HTTP request an id (in `request.state.request_id` and the `X-Request-Id` header)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        identifier = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = identifier
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", identifier.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def _answer(
+    request: Request, kind: str, message: str, status: int, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    body = error_body(kind, _clip(message), request_id=request_id(request), **extra)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
 
 
 def _problem(error: Any) -> str:

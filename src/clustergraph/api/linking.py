@@ -5,20 +5,17 @@ researcher can follow every link locally while the IRI shown stays the one to ci
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from rdflib import URIRef
 
-from clustergraph.api.deps import SettingsDep
+from clustergraph.api.deps import SettingsDep, public_base
 from clustergraph.api.models import Labels, Ref
 from clustergraph.errors import QueryParameterError, ResourceNotFound
-from clustergraph.namespaces import BASE, GRAPH, ID, ONTOLOGY_IRI, RESOURCE_KINDS, resource_iri
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+from clustergraph.namespaces import ABSOLUTE_IRI, BASE, GRAPH, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SLUG, resource_iri
+from clustergraph.namespaces import SLUG_PATTERN as SLUG_PATTERN  # the routes take it from here
 
 
 def identify(iri: str) -> tuple[str | None, str | None]:
@@ -36,7 +33,7 @@ def slug_iri(kind: str, slug: str) -> URIRef:
     """The IRI of `…/id/{kind}/{slug}`: 404 for a kind we do not have, 422 for a malformed slug."""
     if kind not in RESOURCE_KINDS:
         raise ResourceNotFound(f"{kind!r} is not a kind of resource; the kinds are: {', '.join(RESOURCE_KINDS)}")
-    if not re.fullmatch(SLUG_PATTERN, slug):
+    if not SLUG.fullmatch(slug):
         raise QueryParameterError(f"{slug!r} is not a slug (lower-case ASCII words joined by '-')")
     return URIRef(resource_iri(kind, slug))
 
@@ -59,7 +56,7 @@ class Linker:
         """An IRI a user gave, maybe as our URL for it; 422 unless it is an absolute IRI."""
         if iri_or_url.startswith(self.base + "/"):
             iri_or_url = BASE + iri_or_url[len(self.base) + 1 :]
-        if not _ABSOLUTE_IRI.fullmatch(iri_or_url):
+        if not ABSOLUTE_IRI.fullmatch(iri_or_url):
             raise QueryParameterError(f"{iri_or_url!r} is not an absolute IRI")
         return URIRef(iri_or_url)
 
@@ -75,8 +72,7 @@ class Linker:
 
 
 def get_linker(request: Request, settings: SettingsDep) -> Linker:
-    request_base = str(request.base_url)
-    return Linker(base=(settings.base_url or request_base).rstrip("/"), request_base=request_base)
+    return Linker(base=public_base(request, settings), request_base=str(request.base_url))
 
 
 LinkerDep = Annotated[Linker, Depends(get_linker)]

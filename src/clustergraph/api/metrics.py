@@ -1,88 +1,107 @@
-"""Request counts, latencies and errors in the Prometheus text format (version 0.0.4).
+"""Request counts, latencies, errors, the process and the store's capacity, for Prometheus, through
+`prometheus-client`.
 
-A few counters and one histogram do not justify a client library: this module keeps them under a
-lock and writes the exposition format itself. Requests are labelled by route template (`/api/cases/
-{slug}`, not the concrete path), so the number of series stays bounded whatever clients ask for.
+Each app has its own registry (tests build many apps in one process), with the client's process
+collector (memory, CPU, open files) and a collector that reads the store's pools when scraped.
+Requests are labelled by route template (`/api/cases/{slug}`, not the concrete path), so the number
+of series stays bounded whatever clients ask for.
 """
 
 from __future__ import annotations
 
-import bisect
-import threading
 import time
-from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-
-
-@dataclass
-class _Histogram:
-    buckets: list[int] = field(default_factory=lambda: [0] * (len(BUCKETS_S) + 1))
-    total_s: float = 0.0
-    count: int = 0
-
-    def observe(self, seconds: float) -> None:
-        self.buckets[bisect.bisect_left(BUCKETS_S, seconds)] += 1
-        self.total_s += seconds
-        self.count += 1
+CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
 class Metrics:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._requests: Counter[tuple[str, str, str]] = Counter()
-        self._latency: dict[str, _Histogram] = {}
-        self._errors: Counter[str] = Counter()
+    def __init__(self, store: Callable[[], Any]) -> None:
+        """`store()` gives the store open now (or None), read at each scrape."""
+        self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)
+        self.registry.register(_StoreCollector(store))
+        self._requests = Counter(
+            "clustergraph_requests",
+            "HTTP requests answered, by route template.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self._latency = Histogram(
+            "clustergraph_request_duration_seconds",
+            "Time from request to the end of the response, by route template.",
+            ["route"],
+            buckets=BUCKETS_S,
+            registry=self.registry,
+        )
+        self._errors = Counter(
+            "clustergraph_errors",
+            "Errors answered, by kind (the error body's `error`).",
+            ["kind"],
+            registry=self.registry,
+        )
+        self._timeouts = Counter(
+            "clustergraph_query_timeouts", "Queries stopped at the time limit.", registry=self.registry
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        with self._lock:
-            self._requests[(method, route, str(status))] += 1
-            self._latency.setdefault(route, _Histogram()).observe(seconds)
+        self._requests.labels(method, route, str(status)).inc()
+        self._latency.labels(route).observe(seconds)
 
     def count_error(self, kind: str) -> None:
-        with self._lock:
-            self._errors[kind] += 1
+        self._errors.labels(kind).inc()
+        if kind == "QueryTimeout":
+            self._timeouts.inc()
 
-    def render(self, extra: Mapping[str, tuple[str, str, float]] | None = None) -> str:
-        """The exposition text; `extra` adds `name -> (type, help, value)` read at scrape time."""
-        with self._lock:
-            lines = [*self._request_lines(), *self._latency_lines(), *self._error_lines()]
-        for name, (kind, help_text, value) in (extra or {}).items():
-            lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", f"{name} {value:g}"]
-        return "\n".join(lines) + "\n"
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
 
-    def _request_lines(self) -> Iterator[str]:
-        yield "# HELP clustergraph_requests_total HTTP requests answered, by route template."
-        yield "# TYPE clustergraph_requests_total counter"
-        for (method, route, status), count in sorted(self._requests.items()):
-            yield f"clustergraph_requests_total{_labels(method=method, route=route, status=status)} {count}"
 
-    def _latency_lines(self) -> Iterator[str]:
-        name = "clustergraph_request_duration_seconds"
-        yield f"# HELP {name} Time from request to the end of the response, by route template."
-        yield f"# TYPE {name} histogram"
-        for route, histogram in sorted(self._latency.items()):
-            cumulative = 0
-            for bound, count in zip((*BUCKETS_S, float("inf")), histogram.buckets, strict=True):
-                cumulative += count
-                le = "+Inf" if bound == float("inf") else f"{bound:g}"
-                yield f"{name}_bucket{_labels(route=route, le=le)} {cumulative}"
-            yield f"{name}_sum{_labels(route=route)} {histogram.total_s:.6f}"
-            yield f"{name}_count{_labels(route=route)} {histogram.count}"
+class _StoreCollector(Collector):
+    """The store's capacity at scrape time: workers (or connections) by pool and state, restarts,
+    the warm spare, and the isolation the query workers run under."""
 
-    def _error_lines(self) -> Iterator[str]:
-        yield "# HELP clustergraph_errors_total Errors answered, by kind (the error body's `error`)."
-        yield "# TYPE clustergraph_errors_total counter"
-        for kind, count in sorted(self._errors.items()):
-            yield f"clustergraph_errors_total{_labels(kind=kind)} {count}"
-        yield "# HELP clustergraph_query_timeouts_total Queries stopped at the time limit."
-        yield "# TYPE clustergraph_query_timeouts_total counter"
-        yield f"clustergraph_query_timeouts_total {self._errors['QueryTimeout']}"
+    def __init__(self, store: Callable[[], Any]) -> None:
+        self._store = store
+
+    def collect(self) -> Iterator[Metric]:
+        store = self._store()
+        if store is None:
+            return
+        state = store.state()
+        workers = GaugeMetricFamily(
+            "clustergraph_workers", "Query workers (or remote connections) by pool and state.", labels=["pool", "state"]
+        )
+        restarts = CounterMetricFamily("clustergraph_worker_restarts", "Query workers replaced.", labels=["pool"])
+        for pool, numbers in state.items():
+            if "size" not in numbers:
+                continue
+            busy, vacant = numbers.get("busy", 0), numbers.get("vacant", 0)
+            workers.add_metric([pool, "busy"], busy)
+            workers.add_metric([pool, "vacant"], vacant)
+            workers.add_metric([pool, "idle"], numbers["size"] - busy - vacant)
+            if "restarts" in numbers:
+                restarts.add_metric([pool], numbers["restarts"])
+        yield workers
+        yield restarts
+        if "spare" in state:
+            ready = state["spare"]["ready"]
+            yield GaugeMetricFamily("clustergraph_spare_worker_ready", "Whether a warm spare is started.", value=ready)
+        means = store.isolation.split("+")
+        for mean in ("network-namespace", "seccomp"):
+            yield GaugeMetricFamily(
+                f"clustergraph_query_isolation_{mean.replace('-', '_')}",
+                f"1 if query workers are kept off the network by {mean}.",
+                value=float(mean in means),
+            )
 
 
 class MetricsMiddleware:
@@ -110,11 +129,3 @@ class MetricsMiddleware:
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
             self.metrics.observe(scope["method"], route, status, time.perf_counter() - started)
-
-
-def _labels(**labels: str) -> str:
-    return "{" + ",".join(f'{name}="{_escape(value)}"' for name, value in labels.items()) + "}"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')

@@ -22,6 +22,8 @@ from clustergraph.store.formats import (
     TURTLE,
 )
 
+_ECHO = 80  # of a client's Accept header, at most this much is repeated in an error
+
 
 @dataclass(frozen=True)
 class MediaRange:
@@ -66,7 +68,7 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str:
             best, best_q = media_type, q
     if best is None:
         raise NotAcceptable(
-            f"none of the accepted types ({accept}) can be produced here; available: {', '.join(offered)}"
+            f"none of the accepted types ({accept[:_ECHO]!r}) can be produced here; available: {', '.join(offered)}"
         )
     return best
 

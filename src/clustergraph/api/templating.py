@@ -9,8 +9,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from clustergraph.api.linking import Linker
-from clustergraph.api.views.describe import curie
-from clustergraph.namespaces import BASE
+from clustergraph.namespaces import BASE, curie
 
 
 @lru_cache(maxsize=1)

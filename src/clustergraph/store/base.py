@@ -9,7 +9,7 @@ embedded store's look alike to the API.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -58,12 +58,44 @@ class SerializedResult:
     truncated: bool = False
 
 
+class ChunkedResult:
+    """A serialized answer handed over chunk by chunk, so that nobody holds it whole.
+
+    Iterate to take the chunks; `close()` gives up the rest (the store stops whatever is sending
+    them). Closing after the last chunk, or twice, does nothing. `body` is the whole answer when it
+    came in one piece (then there is nothing to stream).
+    """
+
+    def __init__(
+        self, media_type: str, truncated: bool, chunks: Iterator[bytes], close: Callable[[], None] | None = None
+    ) -> None:
+        self.media_type = media_type
+        self.truncated = truncated
+        self._chunks = chunks
+        self._close = close
+        self.body: bytes | None = None
+
+    @classmethod
+    def whole(cls, result: SerializedResult) -> ChunkedResult:
+        chunked = cls(result.media_type, result.truncated, iter((result.body,)))
+        chunked.body = result.body
+        return chunked
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     """One query: its text, terms bound to its variables, the dataset, and at most `limit` rows
     (never more than the store's `max_results`). Setting `cancel` stops the query: the client
     has gone. `trusted` is for text this project wrote (named queries, pages); a client's SPARQL is
-    not, and runs only where the store can keep it off the network."""
+    not, and runs only where the store can keep it off the network, on capacity of its own (so that
+    it cannot starve the service's own queries and pages). Relative IRIs resolve against `base_iri`."""
 
     text: str
     bindings: Mapping[str, Identifier] = field(default_factory=dict)
@@ -71,6 +103,7 @@ class QueryRequest:
     limit: int | None = None
     cancel: threading.Event | None = field(default=None, compare=False)
     trusted: bool = False
+    base_iri: str | None = None
 
 
 class GraphStore(Protocol):
@@ -85,6 +118,18 @@ class GraphStore(Protocol):
 
     def serialized(self, request: QueryRequest, media_type: str) -> SerializedResult:
         """Run any query form and serialize its answer as `media_type`."""
+        ...
+
+    def stream(self, request: QueryRequest, media_type: str) -> ChunkedResult:
+        """`serialized`, handed over in chunks: the caller must iterate to the end or close it."""
+        ...
+
+    def probe(self, timeout_s: float) -> None:
+        """Ask the store a trivial query within `timeout_s`; StoreError (or QueryTimeout) if it cannot answer."""
+        ...
+
+    def state(self) -> Mapping[str, Mapping[str, int]]:
+        """Capacity by pool (`size`, `busy`, `restarts`, ...), for /health and /metrics."""
         ...
 
     def graph(self, name: str | None, media_type: str, *, entailment: bool = True) -> bytes:

@@ -1,7 +1,8 @@
 """What a query worker does with a job, inside its own process (the process itself: `worker.py`).
 
 Jobs and answers cross the pipe pickled; an answer is a `Solutions`, a `SerializedResult`, bytes, a
-tuple of graph names, or `Failed` carrying the error to raise in the parent.
+tuple of graph names, or `Failed` carrying the error to raise in the parent. A serialized answer
+larger than `CHUNK_BYTES` goes as `Streamed` followed by its body in raw chunks (`messages`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from clustergraph.errors import ClusterGraphError, QueryFailed, QuerySyntaxError, ResourceNotFound
-from clustergraph.namespaces import INFERRED_GRAPH, PREFIXES
+from clustergraph.dataset import default_dataset, default_graph_names, store_graphs
+from clustergraph.errors import ClusterGraphError, EngineFault, QueryFailed, QuerySyntaxError, ResourceNotFound
+from clustergraph.namespaces import PREFIXES
 from clustergraph.store.base import Dataset, SerializedResult, Solutions, Term
 from clustergraph.store.formats import JSON_LD, graph_format
 from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_as, triples_as
+from clustergraph.store.syntax import readable
 from clustergraph.store.terms import from_oxigraph, to_oxigraph
 
 
@@ -28,6 +31,8 @@ class QueryJob:
     use_query_dataset: bool
     limit: int | None
     media_type: str | None  # None: answer as Solutions
+    max_bytes: int | None = None  # of the serialized answer, or of the rows' values
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
 @dataclass(frozen=True)
@@ -50,12 +55,35 @@ class Failed:
     error: Exception
 
 
+@dataclass(frozen=True)
+class Streamed:
+    """A serialized answer's head; `size` bytes of body follow in chunks of at most CHUNK_BYTES."""
+
+    media_type: str
+    truncated: bool
+    size: int
+
+
+CHUNK_BYTES = 256 * 1024
+
+
+def messages(answer: Any) -> Iterator[Any]:
+    """What the worker sends for `answer`: the answer itself, or `Streamed` then raw chunks."""
+    if not isinstance(answer, SerializedResult) or len(answer.body) <= CHUNK_BYTES:
+        yield answer
+        return
+    body = memoryview(answer.body)
+    yield Streamed(answer.media_type, answer.truncated, len(body))
+    for start in range(0, len(body), CHUNK_BYTES):
+        yield body[start : start + CHUNK_BYTES]
+
+
 class Engine:
     """A read-only Oxigraph store and the dataset rules of `store.base.Dataset`."""
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
-        self._graphs = tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
+        self._graphs = tuple(store_graphs(store))
 
     def run(self, job: Job) -> Any:
         try:
@@ -67,13 +95,17 @@ class Engine:
         except ClusterGraphError as error:
             return Failed(error)
         except SyntaxError as error:
-            return Failed(QuerySyntaxError(str(error)))
-        except (OSError, RuntimeError, ValueError) as error:
-            return Failed(QueryFailed(f"the query could not be evaluated: {error}"))
+            return Failed(QuerySyntaxError(readable(str(error), job.text if isinstance(job, QueryJob) else "")))
+        except ValueError as error:  # a value the query computes or binds that Oxigraph refuses
+            return Failed(QueryFailed(f"the query could not be evaluated: {str(error)[:200]}"))
+        except (OSError, RuntimeError) as error:  # the engine or its storage failed, not the query
+            return Failed(EngineFault(f"the query engine failed on this query: {error}"))
 
     def _query(self, job: QueryJob) -> Solutions | SerializedResult:
         result = self._store.query(
             job.text,
+            base_iri=job.base_iri,
+            prefixes=PREFIXES,  # declared for every query, as the Wikidata Query Service does
             substitutions={ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()},
             **self._dataset(job.dataset, job.use_query_dataset),
         )
@@ -83,18 +115,21 @@ class Engine:
             return boolean_as(result, job.media_type)
         if isinstance(result, ox.QuerySolutions):
             if job.media_type is None:
-                return _rows(result, job.limit)
+                return _rows(result, job.limit, job.max_bytes)
             solutions = result
             tsv, truncated = bounded(
                 lambda sink: solutions.serialize(sink, format=ox.QueryResultsFormat.TSV),
                 None if job.limit is None else job.limit + 1,
+                job.max_bytes,
             )
-            return solutions_as(tsv, job.media_type, truncated)
+            return solutions_as(tsv, job.media_type, truncated, job.max_bytes)
         if job.media_type is None:
             raise QueryFailed(TRIPLES_NOT_ROWS)
         triples = result
-        ntriples, truncated = bounded(lambda sink: triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES), job.limit)
-        return triples_as(ntriples, job.media_type, truncated)
+        ntriples, truncated = bounded(
+            lambda sink: triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES), job.limit, job.max_bytes
+        )
+        return triples_as(ntriples, job.media_type, truncated, job.max_bytes)
 
     def _graph(self, job: GraphJob) -> bytes:
         rdf_format = graph_format(job.media_type)
@@ -130,25 +165,22 @@ class Engine:
             }
         if use_query_dataset:
             return {}
-        if dataset.entailment:
-            # The store holds exactly the release's graphs, so with entailment our default graph is
-            # Oxigraph's union of all graphs, which it evaluates far faster than the same graphs listed
-            # (benchmarks/README.md: 2-270x at 10^5-10^6 triples).
-            return {"use_default_graph_as_union": True}
-        graphs = [ox.NamedNode(g) for g in self._default_graphs(dataset.entailment)]
-        return {"default_graph": graphs, "named_graphs": graphs}
+        return default_dataset(self._graphs, entailment=dataset.entailment)  # the store holds exactly the release
 
     def _default_graphs(self, entailment: bool) -> list[str]:
-        return [g for g in self._graphs if entailment or g != str(INFERRED_GRAPH)]
+        return default_graph_names(self._graphs, entailment=entailment)
 
 
-def _rows(result: ox.QuerySolutions, limit: int | None) -> Solutions:
+def _rows(result: ox.QuerySolutions, limit: int | None, max_bytes: int | None) -> Solutions:
+    """At most `limit` rows whose values add up to at most `max_bytes` (in UTF-8, roughly)."""
     variables = tuple(v.value for v in result.variables)
     rows: list[dict[str, Term]] = []
+    left = max_bytes
     for solution in result:
-        if limit is not None and len(rows) == limit:
+        row = {name: from_oxigraph(term) for name, term in zip(variables, solution, strict=True) if term is not None}
+        if left is not None:
+            left -= sum(len(term.value) + len(term.datatype or "") for term in row.values())
+        if (limit is not None and len(rows) == limit) or (left is not None and left < 0):
             return Solutions(variables, tuple(rows), truncated=True)
-        rows.append(
-            {name: from_oxigraph(term) for name, term in zip(variables, solution, strict=True) if term is not None}
-        )
+        rows.append(row)
     return Solutions(variables, tuple(rows))

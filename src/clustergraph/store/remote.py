@@ -8,6 +8,15 @@ the network. Answers are
 asked for in line-based formats (SPARQL TSV, N-Triples) and read as they stream in, up to the row
 limit, after which the connection is dropped; Oxigraph then writes the format the client wanted.
 
+Untrusted queries (from `/sparql`) and the API's own go through separate, bounded capacity (at most
+`query_workers` and `api_workers` requests at once), as on the embedded store. Answers are bounded
+in bytes as well as rows while they stream in; unlike the embedded store's, they are then held
+whole (at most `max_answer_bytes`) to be rewritten in the format asked for.
+
+As the embedded store declares the project's prefixes for every query and resolves relative IRIs
+against the endpoint's URL, a query sent on gets one leading line with a `BASE` and a `PREFIX` for
+each project prefix it uses without declaring (so a remote server's error positions are one line on).
+
 The protocol has no way to pass bindings, so bound terms travel as a trailing `VALUES` clause, each
 term written by pyoxigraph in N-Triples syntax (from which a value cannot escape). Its meaning
 equals the embedded store's substitution for variables the query projects, which is what Oxigraph's
@@ -19,16 +28,18 @@ and a DELETE for each graph the server holds that the release no longer has.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 
-from clustergraph.dataset import load_release
+from clustergraph.dataset import default_graph_names, load_release
 from clustergraph.errors import (
     QueryCancelled,
     QueryFailed,
@@ -39,17 +50,46 @@ from clustergraph.errors import (
     ResourceNotFound,
     StoreError,
 )
-from clustergraph.namespaces import INFERRED_GRAPH
+from clustergraph.namespaces import PREFIXES
 from clustergraph.settings import Settings
-from clustergraph.store.base import Dataset, QueryRequest, SerializedResult, Solutions, Term
+from clustergraph.store.base import ChunkedResult, Dataset, QueryRequest, SerializedResult, Solutions, Term
 from clustergraph.store.formats import N_TRIPLES, SPARQL_JSON, TSV
 from clustergraph.store.guard import Limits, QueryInfo, inspect_query
 from clustergraph.store.results import TRIPLES_NOT_ROWS, LineBudget, boolean_as, solutions_as, triples_as
+from clustergraph.store.syntax import readable
 from clustergraph.store.terms import from_oxigraph, from_rdflib, to_oxigraph
 
 QUERY_DIR = Path(__file__).parent / "queries"
 LOAD_TIMEOUT_S = 600.0
 _ERROR_TEXT = 2000
+_POSITION = re.compile(r"^error at (\d+):")
+_DECLARED = re.compile(r"PREFIX\s+([^\s:]*):", re.IGNORECASE)
+PROBE = "ASK {}"
+
+
+class _Capacity:
+    """At most `size` requests at once; waiting for a turn is bounded by `timeout_s`."""
+
+    def __init__(self, name: str, size: int, timeout_s: float) -> None:
+        self._name = name
+        self._size = size
+        self._timeout_s = timeout_s
+        self._slots = threading.BoundedSemaphore(size)
+        self._busy = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self._timeout_s):
+            raise QueryTimeout(f"all {self._size} connections for {self._name} stayed busy for {self._timeout_s:g} s")
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            self._slots.release()
+
+    def state(self) -> dict[str, int]:
+        return {"size": self._size, "busy": self._busy}
 
 
 class RemoteStore:
@@ -60,7 +100,14 @@ class RemoteStore:
         self._timeout_s = settings.query_timeout_s
         self._limits = Limits(settings.max_query_bytes, settings.max_query_depth)
         self._max_results = settings.max_results
-        self._client = httpx.Client(timeout=httpx.Timeout(settings.query_timeout_s), follow_redirects=False)
+        self._max_bytes = settings.max_answer_bytes
+        self._api = _Capacity("the API", settings.api_workers, settings.query_timeout_s)
+        self._sparql = _Capacity("/sparql", settings.query_workers, settings.query_timeout_s)
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(settings.query_timeout_s),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=settings.api_workers + settings.query_workers + 1),
+        )
         self._graph_names: tuple[str, ...] | None = None
 
     def solutions(self, request: QueryRequest) -> Solutions:
@@ -87,9 +134,28 @@ class RemoteStore:
         limit = self._limit(request)
         if info.form in ("CONSTRUCT", "DESCRIBE"):
             ntriples, truncated = self._fetch(request, info, N_TRIPLES, limit)
-            return triples_as(ntriples, media_type, truncated)
+            return triples_as(ntriples, media_type, truncated, self._max_bytes)
         tsv, truncated = self._fetch(request, info, TSV, limit + 1)
-        return solutions_as(tsv, media_type, truncated)
+        return solutions_as(tsv, media_type, truncated, self._max_bytes)
+
+    def stream(self, request: QueryRequest, media_type: str) -> ChunkedResult:
+        return ChunkedResult.whole(self.serialized(request, media_type))
+
+    def probe(self, timeout_s: float) -> None:
+        """`ASK {}` sent to the remote server, which must answer within `timeout_s`."""
+        try:
+            response = self._client.post(
+                self._url, data={"query": PROBE}, headers={"Accept": SPARQL_JSON}, timeout=timeout_s
+            )
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the remote store did not answer a probe within {timeout_s:g} s") from None
+        except httpx.TransportError as error:
+            raise StoreError(f"the remote store at {self._url} is unreachable: {error}") from None
+        if response.status_code != httpx.codes.OK:
+            raise StoreError(f"the remote store at {self._url} answered a probe with {response.status_code}")
+
+    def state(self) -> Mapping[str, Mapping[str, int]]:
+        return {"api": self._api.state(), "sparql": self._sparql.state()}
 
     def graph(self, name: str | None, media_type: str, *, entailment: bool = True) -> bytes:
         if name is not None and name not in self.graph_names():
@@ -135,8 +201,10 @@ class RemoteStore:
     def _fetch(self, request: QueryRequest, info: QueryInfo, accept: str, lines: int | None) -> tuple[bytes, bool]:
         bindings = {name: from_rdflib(term) for name, term in request.bindings.items()}
         text = with_values(request.text, bindings, info)
+        sent = with_prologue(text, request.base_iri)
         params = _dataset_params(request.dataset, self._default_graphs(request.dataset.entailment), info)
-        return self._post(text, params, accept, lines, request.cancel)
+        with (self._api if request.trusted else self._sparql).turn():
+            return self._post(sent, params, accept, lines, request.cancel, (text, int(sent != text)))
 
     def _post(
         self,
@@ -145,15 +213,17 @@ class RemoteStore:
         accept: str,
         lines: int | None,
         cancel: threading.Event | None,
+        written: tuple[str, int] | None = None,
     ) -> tuple[bytes, bool]:
+        """POST `text`; `written` is the query as the client wrote it and the lines put before it."""
         deadline = time.monotonic() + self._timeout_s
         try:
             with self._client.stream(
                 "POST", self._url, data={"query": text, **params}, headers={"Accept": accept}
             ) as response:
                 if response.status_code != httpx.codes.OK:
-                    raise _error_for(response, self._url)
-                sink = LineBudget(lines)
+                    raise _error_for(response, self._url, written or (text, 0))
+                sink = LineBudget(lines, self._max_bytes)
                 sink.feed(_chunks(response, deadline, cancel, self._timeout_s))
                 return sink.value(), sink.truncated
         except httpx.TimeoutException:
@@ -165,7 +235,7 @@ class RemoteStore:
         return min(request.limit or self._max_results, self._max_results)
 
     def _default_graphs(self, entailment: bool) -> list[str]:
-        return [g for g in self.graph_names() if entailment or g != str(INFERRED_GRAPH)]
+        return default_graph_names(self.graph_names(), entailment=entailment)
 
 
 def with_values(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str:
@@ -179,6 +249,14 @@ def with_values(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(to_oxigraph(term)) for term in bindings.values())
     return f"{text}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+def with_prologue(text: str, base_iri: str | None) -> str:
+    """The query after one line declaring its base and the project prefixes it uses but does not declare."""
+    declared = {match.lower() for match in _DECLARED.findall(text)}
+    used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w.:-]){re.escape(p)}:", text)]
+    prologue = ([f"BASE <{base_iri}>"] if base_iri else []) + [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used]
+    return f"{' '.join(prologue)}\n{text}" if prologue else text
 
 
 def load_remote(settings: Settings) -> dict[str, int]:
@@ -239,11 +317,15 @@ def _chunks(
         yield chunk
 
 
-def _error_for(response: httpx.Response, url: str) -> Exception:
+def _error_for(response: httpx.Response, url: str, written: tuple[str, int]) -> Exception:
+    """The error for a refusal: a 400 is the query's fault (said readably, with positions in the
+    query as the client wrote it), anything else the store's."""
     response.read()
     message = response.text.strip()[:_ERROR_TEXT]
     if response.status_code == httpx.codes.BAD_REQUEST:
-        return QuerySyntaxError(message or "the remote store refused the query")
+        text, shift = written
+        message = _POSITION.sub(lambda m: f"error at {max(int(m[1]) - shift, 1)}:", message, count=1)
+        return QuerySyntaxError(readable(message, text) if message else "the remote store refused the query")
     return StoreError(f"the remote store at {url} answered {response.status_code}: {message}")
 
 

@@ -3,9 +3,10 @@
 pyoxigraph serializes a whole result or nothing, and Python-side serialization costs several times
 more. But two of Oxigraph's formats are line-based — SPARQL TSV (a header, then one solution
 per line) and N-Triples (one triple per line) — so an answer is bounded by letting Oxigraph write
-one of them into a writer that stops it after N lines, and then, when another format was asked for,
-having Oxigraph re-read and re-write those lines. Both steps run in Rust; a remote store's answer
-is bounded the same way as it streams in.
+one of them into a writer that stops it after N lines or M bytes (at the end of a line), and then,
+when another format was asked for, having Oxigraph re-read and re-write those lines, dropping rows
+from the end while the rewritten answer is still over M bytes. Both steps run in Rust; a remote
+store's answer is bounded the same way as it streams in.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from clustergraph.errors import ResultTooLarge
 from clustergraph.namespaces import PREFIXES
 from clustergraph.store.base import SerializedResult
 from clustergraph.store.formats import (
@@ -29,6 +31,8 @@ from clustergraph.store.formats import (
 
 TRIPLES_NOT_ROWS = "a CONSTRUCT or DESCRIBE query answers with triples, not rows: ask for an RDF format"
 _TRUNCATED_JSON_FIELD = b'{"truncated":true,'
+_FIT_ROUNDS = 8
+_FIT_MARGIN = 0.9  # rows differ in size: aim a little under the limit
 
 
 class _Full(Exception):
@@ -36,12 +40,14 @@ class _Full(Exception):
 
 
 class LineBudget(io.RawIOBase):
-    """A binary sink keeping at most `lines` complete lines; it notes whether more was offered."""
+    """A binary sink keeping at most `lines` complete lines and `max_bytes` bytes; it notes whether
+    more was offered. A cut always falls at the end of a line."""
 
-    def __init__(self, lines: int | None) -> None:
+    def __init__(self, lines: int | None, max_bytes: int | None = None) -> None:
         super().__init__()
         self._parts: list[bytes] = []
-        self._left = lines
+        self._lines_left = lines
+        self._bytes_left = max_bytes
         self.truncated = False
 
     def writable(self) -> bool:
@@ -49,23 +55,14 @@ class LineBudget(io.RawIOBase):
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         chunk = bytes(data)
-        if not chunk:
-            return 0
-        if self._left is None:
-            self._parts.append(chunk)
-            return len(chunk)
-        if self._left == 0:
-            self.truncated = True
-            raise _Full
-        newlines = chunk.count(b"\n")
-        if newlines < self._left:
-            self._parts.append(chunk)
-            self._left -= newlines
-            return len(chunk)
-        cut = _after_nth_newline(chunk, self._left)
-        self._parts.append(chunk[:cut])
-        self._left = 0
-        if cut < len(chunk):
+        kept = chunk if self._lines_left is None else chunk[: _after_lines(chunk, self._lines_left)]
+        if self._bytes_left is not None:
+            kept = kept[: self._bytes_left]
+            self._bytes_left -= len(kept)
+        if self._lines_left is not None:
+            self._lines_left -= kept.count(b"\n")
+        self._parts.append(kept)
+        if len(kept) < len(chunk):
             self.truncated = True
             raise _Full
         return len(chunk)
@@ -79,12 +76,14 @@ class LineBudget(io.RawIOBase):
             return
 
     def value(self) -> bytes:
-        return b"".join(self._parts)
+        body = b"".join(self._parts)
+        return body[: body.rfind(b"\n") + 1] if self.truncated else body
 
 
-def bounded(write: Callable[[IO[bytes]], object], lines: int | None) -> tuple[bytes, bool]:
-    """Run `write(sink)` (an Oxigraph serializer) keeping `lines` lines; (bytes, truncated)."""
-    sink = LineBudget(lines)
+def bounded(write: Callable[[IO[bytes]], object], lines: int | None, max_bytes: int | None) -> tuple[bytes, bool]:
+    """Run `write(sink)` (an Oxigraph serializer) keeping `lines` lines within `max_bytes`;
+    (bytes, truncated)."""
+    sink = LineBudget(lines, max_bytes)
     try:
         write(sink)  # type: ignore[arg-type]
     except _Full:
@@ -95,25 +94,54 @@ def bounded(write: Callable[[IO[bytes]], object], lines: int | None) -> tuple[by
     return sink.value(), sink.truncated
 
 
-def solutions_as(tsv: bytes, media_type: str, truncated: bool) -> SerializedResult:
-    """Bounded TSV solutions, rewritten by Oxigraph as `media_type`."""
-    body = tsv
-    if media_type != TSV:
-        solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        body = solutions.serialize(format=results_format(media_type)) or b""
-    return SerializedResult(_mark_truncated(body, media_type, truncated), media_type, truncated)
+def fitted(
+    lines: bytes, header_lines: int, convert: Callable[[bytes], bytes], max_bytes: int | None, truncated: bool
+) -> tuple[bytes, bool]:
+    """`convert(lines)`, dropping lines from the end until the converted answer fits in `max_bytes`
+    (another format can be larger than the line-based one that was bounded)."""
+    body = convert(lines)
+    for _ in range(_FIT_ROUNDS):
+        if max_bytes is None or len(body) <= max_bytes:
+            return body, truncated
+        rows = lines.count(b"\n") - header_lines
+        keep = min(rows - 1, int(rows * max_bytes / len(body) * _FIT_MARGIN))
+        lines = lines[: _after_lines(lines, header_lines + max(keep, 0))]
+        body, truncated = convert(lines), True
+    if max_bytes is not None and len(body) > max_bytes:
+        raise ResultTooLarge(f"even an empty answer in this format is larger than {max_bytes} bytes")
+    return body, truncated
 
 
-def triples_as(ntriples: bytes, media_type: str, truncated: bool) -> SerializedResult:
-    """Bounded N-Triples, rewritten by Oxigraph as `media_type` with the project's prefixes."""
-    if media_type == N_TRIPLES:
-        return SerializedResult(ntriples, media_type, truncated)
-    body = ox.serialize(
-        ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
-        format=graph_format(media_type),
-        prefixes=None if media_type == JSON_LD else PREFIXES,
-    )
-    return SerializedResult(body or b"", media_type, truncated)
+def solutions_as(tsv: bytes, media_type: str, truncated: bool, max_bytes: int | None = None) -> SerializedResult:
+    """Bounded TSV solutions, rewritten by Oxigraph as `media_type` in at most `max_bytes`."""
+
+    def convert(lines: bytes) -> bytes:
+        body = lines
+        if media_type != TSV:
+            solutions = ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV)
+            body = solutions.serialize(format=results_format(media_type)) or b""
+        return _mark_truncated(body, media_type, truncated or len(lines) < len(tsv))
+
+    body, cut = fitted(tsv, 1, convert, max_bytes, truncated)
+    return SerializedResult(body, media_type, cut)
+
+
+def triples_as(ntriples: bytes, media_type: str, truncated: bool, max_bytes: int | None = None) -> SerializedResult:
+    """Bounded N-Triples, rewritten by Oxigraph as `media_type` with the project's prefixes, in at
+    most `max_bytes`."""
+
+    def convert(lines: bytes) -> bytes:
+        if media_type == N_TRIPLES:
+            return lines
+        body = ox.serialize(
+            ox.parse(lines, format=ox.RdfFormat.N_TRIPLES),
+            format=graph_format(media_type),
+            prefixes=None if media_type == JSON_LD else PREFIXES,
+        )
+        return body or b""
+
+    body, cut = fitted(ntriples, 0, convert, max_bytes, truncated)
+    return SerializedResult(body, media_type, cut)
 
 
 def boolean_as(answer: ox.QueryBoolean, media_type: str) -> SerializedResult:
@@ -127,8 +155,11 @@ def _mark_truncated(body: bytes, media_type: str, truncated: bool) -> bytes:
     return body
 
 
-def _after_nth_newline(chunk: bytes, n: int) -> int:
+def _after_lines(chunk: bytes, n: int) -> int:
+    """Where the `n`th line of `chunk` ends (its length if it has fewer)."""
     position = -1
     for _ in range(n):
-        position = chunk.index(b"\n", position + 1)
+        position = chunk.find(b"\n", position + 1)
+        if position < 0:
+            return len(chunk)
     return position + 1

@@ -49,6 +49,10 @@ def from_oxigraph(term: OxTerm) -> Term:
     return Term("triple", str(term))
 
 
+def rdflib_to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    return to_oxigraph(from_rdflib(term))
+
+
 def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph term; its constructor rejects a malformed IRI or language tag (ValueError)."""
     if term.type == "uri":

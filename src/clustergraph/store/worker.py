@@ -1,4 +1,4 @@
-"""A pool of query worker processes that can be killed.
+"""Pools of query worker processes that can be killed.
 
 pyoxigraph has no query timeout, a thread cannot be killed, and some queries crash the interpreter
 (DESIGN.md, "Known hazards"). So every query runs in a worker process that holds the store open
@@ -8,6 +8,15 @@ which is then replaced, while the other workers go on answering. A worker that d
 worker may take only so much memory (RLIMIT_DATA, `query_memory_mb` beyond its needs at start):
 a query that wants more makes Oxigraph abort on a failed allocation, and gets `ResultTooLarge`,
 instead of growing by hundreds of megabytes a second until the machine's OOM killer steps in.
+
+A `Spawner` starts the workers of every pool of a store: it keeps one warm spare started, so that a
+killed worker's slot is filled by a process that has already opened the store; it backs off when
+workers fail to start (the store cannot be opened, no process or file can be had: EAGAIN, EMFILE,
+ENOMEM), leaving the slot vacant rather than lost, to be filled by a later query; and it knows every
+worker it started, so that `close()` leaves none behind, busy or idle.
+
+An answer larger than one pipe message crosses in chunks that the caller takes one at a time
+(`WorkerPool.stream`), so the server process never holds a whole answer.
 
 Inside the worker, queries run on a thread with a large stack, so that chains of thousands of
 operators (`1+1+...`, `?a||?b||...`), which Oxigraph parses and evaluates recursively, fit in
@@ -26,6 +35,8 @@ import resource
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
@@ -42,13 +53,15 @@ from clustergraph.errors import (
     ResultTooLarge,
     StoreError,
 )
+from clustergraph.store.base import ChunkedResult, SerializedResult
 from clustergraph.store.isolation import Isolation, isolate
-from clustergraph.store.jobs import Engine, Failed, Job
+from clustergraph.store.jobs import Engine, Failed, Job, Streamed, messages
 
 log = logging.getLogger(__name__)
 
 QUERY_STACK_BYTES = 512 * 1024 * 1024  # reserved address space, committed only as deep queries need it
 STARTUP_TIMEOUT_S = 60.0
+BACKOFF_S, MAX_BACKOFF_S = 0.5, 30.0  # after a failed start, wait this long, doubling, before the next
 _POLL_S = 0.05  # how often a waiting request looks at its deadline and its client
 
 
@@ -69,67 +82,161 @@ class WorkerConfig:
     memory_bytes: int | None = None  # what one query may allocate, beyond the worker's own needs
 
 
-class WorkerPool:
-    """`run(job)` on the first free worker. Waiting for a free worker and running the query are
-    each bounded by `timeout_s`; a worker's start-up (at most STARTUP_TIMEOUT_S) counts for neither."""
+class Spawner:
+    """Starts the workers of a store's pools: see the module docstring."""
 
-    def __init__(self, config: WorkerConfig, size: int, timeout_s: float) -> None:
+    def __init__(self, config: WorkerConfig, *, spare: bool = True) -> None:
         self._config = config
-        self._timeout_s = timeout_s
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._keep_spare = spare
+        self._spare: _Worker | None = None
+        self._failures = 0
+        self._not_before = 0.0
+        self._closed = False
+
+    def start(self) -> _Worker:
+        """A worker, maybe not ready yet: the warm spare if it is alive, and a new spare in its place.
+        StoreError if no process can be started now (the cause is logged; later calls retry)."""
+        with self._lock:
+            if self._closed:
+                raise StoreError("the store is closed")
+            worker, self._spare = self._spare, None
+            if worker is None or not worker.alive():
+                if worker is not None:
+                    self._forget(worker)
+                worker = self._spawn()
+            if self._keep_spare:
+                with suppress(StoreError):
+                    self._spare = self._spawn()
+            return worker
+
+    def started(self, worker: _Worker, ready: bool) -> None:
+        """A worker's start-up is over: a failure delays the next attempts (doubling, up to a limit)."""
+        with self._lock:
+            if ready:
+                self._failures = 0
+            else:
+                self._back_off()
+
+    def retire(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def pids(self) -> list[int]:
+        """The process ids of the workers started and not yet stopped (busy, idle or spare)."""
+        with self._lock:
+            return sorted(worker.pid for worker in self._workers)
+
+    @property
+    def allow_unisolated(self) -> bool:
+        return self._config.allow_unisolated
+
+    @property
+    def spare_ready(self) -> bool:
+        spare = self._spare
+        return spare is not None and spare.alive()
+
+    def close(self) -> None:
+        """Stop every worker this spawner started, busy or idle; start none after."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers, self._spare = list(self._workers), set(), None
+        for worker in workers:
+            worker.stop()
+
+    def _spawn(self) -> _Worker:
+        wait_s = self._not_before - time.monotonic()
+        if wait_s > 0:
+            raise StoreError(f"query workers are failing to start; the next attempt is in {wait_s:.1f} s")
+        try:
+            worker = _Worker.start(self._context, self._config)
+        except OSError as error:  # EAGAIN, EMFILE, ENOMEM: no process, pipe or memory to be had
+            log.error("a query worker could not be started: %s", error)
+            self._back_off()
+            raise StoreError("no query worker could be started; the server is short of processes or memory") from None
+        self._workers.add(worker)
+        return worker
+
+    def _back_off(self) -> None:
+        self._failures += 1
+        self._not_before = time.monotonic() + min(MAX_BACKOFF_S, BACKOFF_S * 2 ** (self._failures - 1))
+
+    def _forget(self, worker: _Worker) -> None:
+        worker.stop()
+        self._workers.discard(worker)
+
+
+class WorkerPool:
+    """`run(job)` on the first free one of `size` workers. Waiting for a free worker and running the
+    query (with handing over its answer) are each bounded by `timeout_s`; a worker's start-up (at
+    most STARTUP_TIMEOUT_S) counts for neither. A slot whose worker died or could not be started is
+    left vacant, and refilled by the next query that takes it."""
+
+    def __init__(self, spawner: Spawner, size: int, timeout_s: float, name: str = "queries") -> None:
+        self.name = name
+        self._spawner = spawner
+        self._timeout_s = timeout_s
+        self._slots: queue.Queue[_Worker | None] = queue.Queue()
         self._size = size
         self._restarts = 0
+        self._closed = False
         self._lock = threading.Lock()
-        workers = [_Worker.start(self._context, config) for _ in range(size)]
+        workers: list[_Worker] = []
         try:
+            for _ in range(size):
+                workers.append(spawner.start())
             for worker in workers:
                 worker.wait_ready(None)
         except BaseException:
             for worker in workers:
-                worker.stop()
+                spawner.retire(worker)
             raise
         for worker in workers:
-            self._idle.put(worker)
+            self._slots.put(worker)
         self._isolation = min((worker.isolation for worker in workers), key=_strength)
         if not self._isolation.active:
             log.warning(
                 "query workers could not be taken off the network here (no network namespace, no seccomp); %s",
                 "untrusted queries run anyway, as configured"
-                if config.allow_unisolated
+                if spawner.allow_unisolated
                 else "untrusted queries are refused",
             )
 
-    def run(self, job: Job, cancel: threading.Event | None = None) -> Any:
-        worker = self._checkout(cancel)
-        if not worker.alive():  # died while idle (the OOM killer, say): not this query's doing
-            worker = self._replace(worker)
-        answer, healthy = None, False
-        try:
-            worker.wait_ready(cancel)
-            answer = worker.call(job, time.monotonic() + self._timeout_s, cancel, self._timeout_s)
-            healthy = True
-        finally:
-            self._idle.put(worker if healthy else self._replace(worker))
-        if isinstance(answer, Failed):
-            raise answer.error
+    def run(self, job: Job, cancel: threading.Event | None = None, timeout_s: float | None = None) -> Any:
+        """The job's answer; `timeout_s` (for a probe, say) replaces the pool's own limit."""
+        answer = self._ask(job, cancel, timeout_s or self._timeout_s)
+        if isinstance(answer, _Chunks):
+            return answer.joined()
         return answer
 
-    def close(self) -> None:
-        for _ in range(self._size):
-            try:
-                self._idle.get(timeout=1.0).stop()
-            except queue.Empty:
-                break
+    def stream(self, job: Job, cancel: threading.Event | None = None) -> ChunkedResult:
+        """The answer of a job that serializes, handed over chunk by chunk (see `ChunkedResult`)."""
+        answer = self._ask(job, cancel, self._timeout_s)
+        if isinstance(answer, _Chunks):
+            return ChunkedResult(answer.head.media_type, answer.head.truncated, answer, answer.close)
+        if not isinstance(answer, SerializedResult):
+            raise TypeError(f"{type(job).__name__} does not answer with a serialized result")
+        return ChunkedResult.whole(answer)
 
-    def _checkout(self, cancel: threading.Event | None) -> _Worker:
-        deadline = time.monotonic() + self._timeout_s
+    def state(self) -> dict[str, int]:
+        with self._slots.mutex:
+            slots = list(self._slots.queue)
+        vacant = sum(slot is None for slot in slots)
+        return {"size": self._size, "busy": self._size - len(slots), "vacant": vacant, "restarts": self._restarts}
+
+    def close(self) -> None:
+        """Stop the idle workers now and each busy one as its query ends."""
+        self._closed = True
         while True:
             try:
-                return self._idle.get(timeout=_POLL_S)
+                slot = self._slots.get_nowait()
             except queue.Empty:
-                busy = f"all {self._size} query workers stayed busy for {self._timeout_s:g} s"
-                _check(deadline, cancel, busy)
+                return
+            if slot is not None:
+                self._spawner.retire(slot)
 
     @property
     def isolation(self) -> Isolation:
@@ -138,7 +245,7 @@ class WorkerPool:
 
     def require_isolation(self) -> None:
         """Refuse an untrusted query where the workers could not be isolated, unless allowed."""
-        if not self._isolation.active and not self._config.allow_unisolated:
+        if not self._isolation.active and not self._spawner.allow_unisolated:
             raise IsolationUnavailable(
                 "this server cannot keep query workers off the network here (the kernel grants neither a "
                 "network namespace nor a seccomp filter), so it does not evaluate SPARQL sent by clients; "
@@ -150,11 +257,137 @@ class WorkerPool:
         """Workers replaced so far (timeouts, clients gone, crashes)."""
         return self._restarts
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.stop()
+    def _ask(self, job: Job, cancel: threading.Event | None, timeout_s: float) -> Any:
+        worker = self._acquire(cancel, timeout_s)
+        deadline = time.monotonic() + timeout_s
+        try:
+            answer = worker.call(job, deadline, cancel, timeout_s)
+        except BaseException:
+            self._release(worker, healthy=False)
+            raise
+        if isinstance(answer, Streamed):
+            return _Chunks(self, worker, answer, deadline, cancel, timeout_s)
+        self._release(worker, healthy=True)
+        if isinstance(answer, Failed):
+            raise answer.error
+        return answer
+
+    def _acquire(self, cancel: threading.Event | None, timeout_s: float) -> _Worker:
+        """A ready worker for one query: the slot's own, or (if it died or is vacant) a new one."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        slot = self._checkout(cancel, timeout_s)
+        worker = slot
+        try:
+            if worker is not None and not worker.alive():  # died while idle (the OOM killer, say)
+                self._retire(worker)
+                worker = None
+            if worker is None:
+                worker = self._spawner.start()
+                self._start_up(worker, cancel)
+            return worker
+        except BaseException:
+            if worker is not None:
+                self._spawner.retire(worker)
+            self._slots.put(None)
+            raise
+
+    def _start_up(self, worker: _Worker, cancel: threading.Event | None) -> None:
+        try:
+            worker.wait_ready(cancel)
+        except StoreError:
+            self._spawner.started(worker, ready=False)
+            raise
+        self._spawner.started(worker, ready=True)
+
+    def _release(self, worker: _Worker, healthy: bool) -> None:
+        if healthy and not self._closed:
+            self._slots.put(worker)
+            return
+        self._spawner.retire(worker)
+        if not healthy:
+            with self._lock:
+                self._restarts += 1
+        if not self._closed:
+            self._slots.put(None)
+
+    def _retire(self, worker: _Worker) -> None:
+        self._spawner.retire(worker)
         with self._lock:
             self._restarts += 1
-        return _Worker.start(self._context, self._config)
+
+    def _checkout(self, cancel: threading.Event | None, timeout_s: float) -> _Worker | None:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                return self._slots.get(timeout=_POLL_S)
+            except queue.Empty:
+                busy = f"all {self._size} workers for {self.name} stayed busy for {timeout_s:g} s"
+                _check(deadline, cancel, busy)
+
+
+class _Chunks(Iterator[bytes]):
+    """The chunks of a `Streamed` answer, read from the worker that sends them; the worker goes back
+    to its pool after the last one, and is killed if the reader gives up before."""
+
+    def __init__(
+        self,
+        pool: WorkerPool,
+        worker: _Worker,
+        head: Streamed,
+        deadline: float,
+        cancel: threading.Event | None,
+        timeout_s: float,
+    ) -> None:
+        self._timeout_s = timeout_s
+        self.head = head
+        self._pool = pool
+        self._worker: _Worker | None = worker
+        self._left = head.size
+        self._deadline = deadline
+        self._cancel = cancel
+        self._lock = threading.Lock()
+        self._reading = False
+        self._abandoned = False
+
+    def __next__(self) -> bytes:
+        with self._lock:
+            worker = self._worker
+            done = worker is None or self._left <= 0
+            self._reading = not done
+        if done:
+            self._finish()
+            raise StopIteration
+        assert worker is not None
+        try:
+            chunk = worker.receive_bytes(self._deadline, self._cancel, self._timeout_s)
+        except BaseException:
+            self._abandoned = True
+            raise
+        finally:
+            with self._lock:
+                self._reading = False
+            if self._abandoned:
+                self._finish()
+        self._left -= len(chunk)
+        return chunk
+
+    def joined(self) -> SerializedResult:
+        return SerializedResult(b"".join(self), self.head.media_type, self.head.truncated)
+
+    def close(self) -> None:
+        """Give up the rest: the worker is killed (at once, or when a read under way returns)."""
+        with self._lock:
+            self._abandoned = self._abandoned or self._left > 0
+            if self._reading:
+                return
+        self._finish()
+
+    def _finish(self) -> None:
+        with self._lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            self._pool._release(worker, healthy=not self._abandoned and self._left <= 0)
 
 
 class _Worker:
@@ -169,8 +402,13 @@ class _Worker:
     def start(cls, context: multiprocessing.context.SpawnContext, config: WorkerConfig) -> _Worker:
         parent_end, child_end = context.Pipe()
         process = context.Process(target=_serve, args=(child_end, config), name="clustergraph-query", daemon=True)
-        process.start()
-        child_end.close()
+        try:
+            process.start()
+        except BaseException:
+            parent_end.close()
+            raise
+        finally:
+            child_end.close()
         return cls(process, parent_end, config)
 
     def wait_ready(self, cancel: threading.Event | None) -> None:
@@ -193,21 +431,36 @@ class _Worker:
     def call(self, job: Job, deadline: float, cancel: threading.Event | None, timeout_s: float) -> Any:
         try:
             self._connection.send(job)
-            while not self._connection.poll(_POLL_S):
-                _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped")
+            self._wait(deadline, cancel, timeout_s)
             return self._connection.recv()
         except (EOFError, OSError):
             raise self._death() from None
 
+    def receive_bytes(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> bytes:
+        """The next raw chunk of a streamed answer."""
+        try:
+            self._wait(deadline, cancel, timeout_s)
+            return self._connection.recv_bytes()
+        except (EOFError, OSError):
+            raise self._death() from None
+
+    def _wait(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> None:
+        while not self._connection.poll(_POLL_S):
+            _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped")
+
     def alive(self) -> bool:
         return self._process.is_alive()
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid or 0
+
     def stop(self) -> None:
+        """Kill the process and wait for it (it is not `close()`d: a reader may still ask why it died)."""
         self._connection.close()
         if self._process.is_alive():
             self._process.kill()
         self._process.join(timeout=5)
-        self._process.close()
 
     def _death(self) -> Exception:
         """Why the worker died under a query: out of its memory (Rust aborts), or a crash."""
@@ -265,7 +518,11 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolat
             answer = engine.run(job)
         except MemoryError:
             answer = Failed(ResultTooLarge(_too_much_memory(config.memory_bytes or 0)))
-        connection.send(answer)
+        for message in messages(answer):
+            if isinstance(message, memoryview):
+                connection.send_bytes(message)
+            else:
+                connection.send(message)
 
 
 def _limit_memory(budget: int) -> None:

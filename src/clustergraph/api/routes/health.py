@@ -1,38 +1,66 @@
-"""`/health` for load balancers and `/metrics` for Prometheus."""
+"""`/health` for load balancers and operators, `/metrics` for Prometheus.
+
+`/health` asks the store a trivial query (`ASK {}`) through the same path queries take, bounded by
+`health_timeout_s`, and answers 503 when the store cannot answer in time: a stopped remote server, a
+store whose workers cannot start, or workers all stuck. It also reports each pool's capacity and the
+isolation untrusted queries run under.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel
+import logging
+import time
+from collections.abc import Mapping
+from typing import Literal
 
-from clustergraph.api.deps import SettingsDep, StoreDep
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from clustergraph.api.deps import SettingsDep, get_store
 from clustergraph.api.metrics import CONTENT_TYPE, Metrics
+from clustergraph.errors import ClusterGraphError
 
 router = APIRouter(tags=["operations"])
+log = logging.getLogger(__name__)
 
 
 class Health(BaseModel):
-    status: str
+    status: Literal["ok", "unavailable"]
     store: str
-    graphs: int
-    isolation: str
+    probe_ms: float | None = None
+    problem: str | None = None
+    pools: Mapping[str, Mapping[str, int]] = {}
+    isolation: str | None = None
 
 
-@router.get("/health", summary="Whether the service can reach its store")
-def health(store: StoreDep, settings: SettingsDep) -> Health:
-    return Health(status="ok", store=settings.store, graphs=len(store.graph_names()), isolation=store.isolation)
+@router.get(
+    "/health",
+    summary="Whether the store answers a probe query now; capacity and isolation",
+    responses={503: {"model": Health, "description": "The store did not answer the probe."}},
+)
+async def health(request: Request, settings: SettingsDep) -> JSONResponse:
+    try:
+        store = await get_store(request)
+    except ClusterGraphError as error:
+        return _answer(Health(status="unavailable", store=settings.store, problem=str(error)))
+    started = time.perf_counter()
+    report = Health(status="ok", store=settings.store, pools=store.state(), isolation=store.isolation)
+    try:
+        await run_in_threadpool(store.probe, settings.health_timeout_s)
+    except ClusterGraphError as error:
+        log.error("health probe failed: %s", error)
+        problem = f"the store did not answer a probe within {settings.health_timeout_s:g} s ({type(error).__name__})"
+        return _answer(report.model_copy(update={"status": "unavailable", "problem": problem}))
+    return _answer(report.model_copy(update={"probe_ms": round((time.perf_counter() - started) * 1000, 3)}))
 
 
-@router.get("/metrics", summary="Requests, latencies, errors and timeouts (Prometheus text format)")
-def metrics(request: Request, store: StoreDep) -> PlainTextResponse:
+@router.get("/metrics", summary="Requests, latencies, errors, process and pool gauges (Prometheus text format)")
+def metrics(request: Request) -> Response:
     registry: Metrics = request.app.state.metrics
-    extra: dict[str, tuple[str, str, float]] = {}
-    restarts = getattr(store, "restarts", None)  # only the embedded store has workers
-    if restarts is not None:
-        extra["clustergraph_worker_restarts_total"] = ("counter", "Query workers replaced.", restarts)
-    means = store.isolation.split("+")
-    for mean in ("network-namespace", "seccomp"):
-        name = f"clustergraph_query_isolation_{mean.replace('-', '_')}"
-        extra[name] = ("gauge", f"1 if query workers are kept off the network by {mean}.", float(mean in means))
-    return PlainTextResponse(registry.render(extra), media_type=CONTENT_TYPE)
+    return Response(registry.render(), media_type=CONTENT_TYPE)
+
+
+def _answer(report: Health) -> JSONResponse:
+    return JSONResponse(report.model_dump(mode="json"), status_code=200 if report.status == "ok" else 503)

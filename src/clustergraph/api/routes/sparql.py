@@ -4,31 +4,44 @@
   `application/sparql-query`; `default-graph-uri` and `named-graph-uri`, as often as needed (in the
   form for a form POST, in the URL otherwise), replace the default dataset.
 - `entailment=none` leaves the inferred graph out of the default dataset (default: `owl-rl`, with it).
-- No query: the SPARQL 1.1 Service Description, as Turtle or another RDF format by Accept.
+- `format=` (json, xml, csv, tsv; for CONSTRUCT and DESCRIBE also turtle, ntriples, jsonld, rdfxml;
+  or a media type) picks the answer's format over Accept, as Fuseki and the Wikidata Query Service do.
+- The project's prefixes (`cg:`, `rdfs:`, ...) are declared for every query, and relative IRIs
+  resolve against the endpoint's own URL.
+- No query: the SPARQL 1.1 Service Description, as Turtle or another RDF format by Accept; a browser
+  (which prefers HTML) is sent to the query page, `/query`.
 - Updates (`application/sparql-update`, or an `update` parameter) get 403: this service is read-only.
-- A cut answer carries `X-Clustergraph-Truncated: true` (and, in JSON results, `"truncated": true`).
+- A cut answer (past `max_results` rows or `max_answer_bytes` bytes) carries
+  `X-Clustergraph-Truncated: true` (and, in JSON results, `"truncated": true`); answers stream to
+  the client as the query worker hands them over.
+- Each client address may have `max_queries_per_client` queries running at once (429 beyond), and
+  must send its request body within `body_timeout_s` (408 after).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from functools import partial
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from clustergraph.api.cancellation import run_cancellable
-from clustergraph.api.deps import SettingsDep, StoreDep
+from clustergraph.api.deps import SettingsDep, StoreDep, public_base
+from clustergraph.api.limits import ClientSlots
 from clustergraph.api.negotiation import GRAPH_OFFERS, RESULT_OFFERS, negotiate
 from clustergraph.api.service_description import service_description
-from clustergraph.errors import UpdateRefused
+from clustergraph.errors import NotAcceptable, QuerySyntaxError, UpdateRefused
 from clustergraph.settings import Settings
-from clustergraph.store.base import Dataset, GraphStore, QueryRequest
+from clustergraph.store.base import ChunkedResult, Dataset, GraphStore, QueryRequest
+from clustergraph.store.formats import CSV, JSON_LD, N_TRIPLES, RDF_XML, SPARQL_JSON, SPARQL_XML, TSV, TURTLE
 from clustergraph.store.guard import Limits, inspect_query
+from clustergraph.store.syntax import is_empty, readable
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -39,6 +52,19 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 _READ_ONLY = "this is a read-only service: SPARQL Update is not accepted"
 _BODY_OVERHEAD = 8192  # form field names and dataset parameters, beyond the query itself
+_HTML = "text/html"
+QUERY_PAGE = "/query"
+RESULT_FORMAT_NAMES = {"json": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
+GRAPH_FORMAT_NAMES = {
+    "turtle": TURTLE,
+    "ttl": TURTLE,
+    "ntriples": N_TRIPLES,
+    "nt": N_TRIPLES,
+    "jsonld": JSON_LD,
+    "json": JSON_LD,
+    "rdfxml": RDF_XML,
+    "xml": RDF_XML,
+}
 
 Params = dict[str, list[str]]
 
@@ -63,6 +89,13 @@ _QUERY_PARAMETERS = [
         "schema": {"type": "string", "enum": list(ENTAILMENT), "default": "owl-rl"},
         "description": "`owl-rl`: with the inferred graph (default); `none`: asserted graphs only.",
     },
+    {
+        "name": "format",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "The answer's format, over Accept: json, xml, csv, tsv (SELECT, ASK); turtle, "
+        "ntriples, jsonld, rdfxml, json, xml (CONSTRUCT, DESCRIBE); or a media type.",
+    },
 ]
 
 
@@ -73,11 +106,13 @@ _QUERY_PARAMETERS = [
     openapi_extra={"parameters": _QUERY_PARAMETERS},
 )
 async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
-    params = _params(request.query_params.multi_items())
+    params = _url_params(request)
     if "query" not in params and "update" not in params:
+        if negotiate(request.headers.get("accept"), [*GRAPH_OFFERS, _HTML]) == _HTML:
+            return RedirectResponse(QUERY_PAGE, status_code=303)
         return await _describe(request, store, settings)
     text, dataset = _operation(params)
-    return await _answer(request, store, settings, text, dataset)
+    return await _answer(request, store, settings, text, dataset, params)
 
 
 @router.post(
@@ -97,41 +132,81 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
 )
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    in_url = _params(request.query_params.multi_items())
+    in_url = _url_params(request)
     if content_type == SPARQL_UPDATE or "update" in in_url:
         raise UpdateRefused(_READ_ONLY)
     if content_type not in (FORM, SPARQL_QUERY):
-        raise HTTPException(415, f"send the query as {FORM} or {SPARQL_QUERY}, not {content_type!r}")
-    body = _utf8(await _body(request, settings.max_query_bytes * 3 + _BODY_OVERHEAD))
+        raise HTTPException(415, f"send the query as {FORM} or {SPARQL_QUERY}, not {content_type[:80]!r}")
+    body = _utf8(await _body(request, settings.max_query_bytes * 3 + _BODY_OVERHEAD, settings.body_timeout_s))
+    params = in_url
     if content_type == FORM:
-        text, dataset = _operation(_merge(in_url, _form(body)))
+        params = _merge(in_url, _form(body))
+        text, dataset = _operation(params)
     elif "query" in in_url:
         raise HTTPException(400, f"a {SPARQL_QUERY} request carries its query in the body only")
     else:
         text, dataset = body, _dataset(in_url)
-    return await _answer(request, store, settings, text, dataset)
+    return await _answer(request, store, settings, text, dataset, params)
 
 
-async def _answer(request: Request, store: GraphStore, settings: Settings, text: str, dataset: Dataset) -> Response:
+async def _answer(
+    request: Request, store: GraphStore, settings: Settings, text: str, dataset: Dataset, params: Params
+) -> Response:
+    if is_empty(text):
+        raise QuerySyntaxError(readable("", text))
     info = inspect_query(text, Limits(settings.max_query_bytes, settings.max_query_depth))
-    offered = GRAPH_OFFERS if info.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
-    media_type = negotiate(request.headers.get("accept"), list(offered))
+    graphs = info.form in ("CONSTRUCT", "DESCRIBE")
+    media_type, written = _media_type(request, params, graphs)
+    slots: ClientSlots = request.app.state.client_slots
+    release = slots.take(request.client.host if request.client else "")
     cancel = threading.Event()
-    query = QueryRequest(text, dataset=dataset, cancel=cancel)
-    result = await run_cancellable(request, partial(store.serialized, query, offered[media_type]), cancel)
+    base_iri = f"{public_base(request, settings)}/sparql"
+    query = QueryRequest(text, dataset=dataset, cancel=cancel, base_iri=base_iri)
+    try:
+        result = await run_cancellable(request, partial(store.stream, query, written), cancel)
+    except BaseException:
+        release()
+        raise
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = "true"
-    return Response(result.body, media_type=media_type, headers=headers)
+    if result.body is not None:  # the whole answer came in one piece
+        release()
+        return Response(result.body, media_type=media_type, headers=headers)
+    return StreamingResponse(_send(result, cancel, release), media_type=media_type, headers=headers)
+
+
+def _media_type(request: Request, params: Params, graphs: bool) -> tuple[str, str]:
+    """(the answer's media type, the one the store writes it in, which an alias names differently):
+    `format=` if given (a name or a media type), else the Accept header's choice."""
+    offered = GRAPH_OFFERS if graphs else RESULT_OFFERS
+    names = GRAPH_FORMAT_NAMES if graphs else RESULT_FORMAT_NAMES
+    asked = params.get("format", [None])[-1]
+    if asked is None:
+        chosen = negotiate(request.headers.get("accept"), list(offered))
+        return chosen, offered[chosen]
+    written = names.get(asked.lower(), offered.get(asked.lower()))
+    if written is None:
+        form = "CONSTRUCT and DESCRIBE" if graphs else "SELECT and ASK"
+        raise NotAcceptable(f"format={asked[:40]!r} is not a format for {form} answers; use one of {', '.join(names)}")
+    return written, written
+
+
+async def _send(result: ChunkedResult, cancel: threading.Event, release: Callable[[], None]) -> AsyncIterator[bytes]:
+    """The answer's chunks as the worker hands them over; a client that leaves stops the worker."""
+    chunks = iter(result)
+    try:
+        while (chunk := await run_in_threadpool(next, chunks, None)) is not None:
+            yield chunk
+    finally:
+        cancel.set()
+        result.close()
+        release()
 
 
 async def _describe(request: Request, store: GraphStore, settings: Settings) -> Response:
     media_type = negotiate(request.headers.get("accept"), list(GRAPH_OFFERS))
-    endpoint = (
-        f"{settings.base_url.rstrip('/')}/sparql"
-        if settings.base_url
-        else str(request.url.replace(query="", fragment=""))
-    )
+    endpoint = f"{public_base(request, settings)}/sparql"
     names = tuple(await run_in_threadpool(store.graph_names))
     body = await run_in_threadpool(service_description, endpoint, names, GRAPH_OFFERS[media_type])
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
@@ -164,11 +239,20 @@ def _params(items: Iterable[tuple[str, str]]) -> Params:
     return params
 
 
+def _url_params(request: Request) -> Params:
+    """The URL's parameters, refused (400) unless they are UTF-8 once percent-decoded."""
+    try:
+        query_string = request.scope["query_string"].decode("utf-8")
+        return _params(parse_qsl(query_string, keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except UnicodeDecodeError as error:
+        raise HTTPException(400, f"the URL's parameters are not UTF-8 once decoded: {error.reason}") from None
+
+
 def _form(body: str) -> Params:
     try:
         return _params(parse_qsl(body, keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError as error:
-        raise HTTPException(400, f"the form is not UTF-8 once decoded: {error}") from None
+        raise HTTPException(400, f"the form is not UTF-8 once decoded: {error.reason}") from None
 
 
 def _merge(first: Params, second: Params) -> Params:
@@ -178,14 +262,19 @@ def _merge(first: Params, second: Params) -> Params:
     return merged
 
 
-async def _body(request: Request, limit: int) -> bytes:
+async def _body(request: Request, limit: int, timeout_s: float) -> bytes:
+    """The body, refused when larger than `limit` (413) or slower to arrive than `timeout_s` (408)."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"the request body is larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(413, f"the request body is larger than {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HTTPException(408, f"the request body did not arrive within {timeout_s:g} s") from None
     return b"".join(chunks)
 
 
@@ -193,4 +282,4 @@ def _utf8(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise HTTPException(400, f"the request body is not UTF-8: {error}") from None
+        raise HTTPException(400, f"the request body is not UTF-8: {error.reason} at byte {error.start}") from None

@@ -12,7 +12,7 @@ from clustergraph.api.linking import Linker
 from clustergraph.api.models import Labels, Provenance, Ref
 from clustergraph.api.reading import Row, integer, labels, row_ref, select, text
 from clustergraph.api.views.lookup import provenance, require
-from clustergraph.namespaces import ONTOLOGY_IRI, PREFIXES
+from clustergraph.namespaces import ONTOLOGY_IRI, curie
 from clustergraph.store.base import GraphStore, Term
 
 _SHOWN_IN_HEADER = {
@@ -87,15 +87,6 @@ class OntologyView:
     ontology: ResourceView
     sections: dict[str, list[OntologyTerm]]
     citation: Citation
-
-
-def curie(iri: str) -> str:
-    """`cg:PolicyCase`, `case:oregon`: the shortest prefixed name, or the IRI itself."""
-    matches = [(prefix, ns) for prefix, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)]
-    if not matches:
-        return iri
-    prefix, namespace = max(matches, key=lambda match: len(match[1]))
-    return f"{prefix}:{iri[len(namespace) :]}"
 
 
 def describe(store: GraphStore, linker: Linker, iri: URIRef) -> ResourceView:
