@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         default=32 * 2**20, ge=65_536, description="Largest answer, in bytes; a longer one is cut at a row's end."
     )
     max_queries_per_client: int = Field(
-        default=2, ge=1, description="/sparql queries one client address may have running at once."
+        default=16, ge=1, description="/sparql queries one client address may have running or waiting at once."
     )
     health_timeout_s: float = Field(default=2.0, gt=0, description="How long /health waits for the store.")
     body_timeout_s: float = Field(default=10.0, gt=0, description="How long a client may take to send a body.")

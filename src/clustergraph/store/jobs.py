@@ -19,7 +19,7 @@ from clustergraph.namespaces import PREFIXES
 from clustergraph.store.base import Dataset, SerializedResult, Solutions, Term
 from clustergraph.store.formats import JSON_LD, graph_format
 from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_as, triples_as
-from clustergraph.store.syntax import readable
+from clustergraph.store.syntax import may_have_relative_iris, readable
 from clustergraph.store.terms import from_oxigraph, to_oxigraph
 
 
@@ -104,7 +104,7 @@ class Engine:
     def _query(self, job: QueryJob) -> Solutions | SerializedResult:
         result = self._store.query(
             job.text,
-            base_iri=job.base_iri,
+            base_iri=job.base_iri if job.base_iri and may_have_relative_iris(job.text) else None,
             prefixes=PREFIXES,  # declared for every query, as the Wikidata Query Service does
             substitutions={ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()},
             **self._dataset(job.dataset, job.use_query_dataset),

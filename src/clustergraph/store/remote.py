@@ -56,7 +56,7 @@ from clustergraph.store.base import ChunkedResult, Dataset, QueryRequest, Serial
 from clustergraph.store.formats import N_TRIPLES, SPARQL_JSON, TSV
 from clustergraph.store.guard import Limits, QueryInfo, inspect_query
 from clustergraph.store.results import TRIPLES_NOT_ROWS, LineBudget, boolean_as, solutions_as, triples_as
-from clustergraph.store.syntax import readable
+from clustergraph.store.syntax import may_have_relative_iris, readable
 from clustergraph.store.terms import from_oxigraph, from_rdflib, to_oxigraph
 
 QUERY_DIR = Path(__file__).parent / "queries"
@@ -255,7 +255,8 @@ def with_prologue(text: str, base_iri: str | None) -> str:
     """The query after one line declaring its base and the project prefixes it uses but does not declare."""
     declared = {match.lower() for match in _DECLARED.findall(text)}
     used = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w.:-]){re.escape(p)}:", text)]
-    prologue = ([f"BASE <{base_iri}>"] if base_iri else []) + [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used]
+    base = [f"BASE <{base_iri}>"] if base_iri and may_have_relative_iris(text) else []
+    prologue = base + [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used]
     return f"{' '.join(prologue)}\n{text}" if prologue else text
 
 
