@@ -16,6 +16,7 @@ from typing import Any
 from clustergraph.load import Sources, load_files, load_project
 from clustergraph.reason import infer
 from clustergraph.release import Release, write_release
+from clustergraph.settings import Reasoner
 from clustergraph.validate import ValidationReport, validate_data, validate_ontology
 
 
@@ -38,12 +39,12 @@ class _Stopwatch:
             self.timings[name] = time.perf_counter() - start
 
 
-def build(project_dir: Path, release_dir: Path) -> BuildResult:
+def build(project_dir: Path, release_dir: Path, *, reasoner: Reasoner = "native") -> BuildResult:
     watch = _Stopwatch()
     with watch.phase("load"):
         sources = load_project(project_dir)
     with watch.phase("reason"):
-        inferred = infer(sources.ontology, sources.all_data())
+        inferred = infer(sources.ontology, sources.all_data(), engine=reasoner)
     with watch.phase("validate"):
         check(sources, project_dir)
     release = Release(ontology=sources.ontology, data=sources.data, inferred=inferred)

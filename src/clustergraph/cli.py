@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 
 from clustergraph.errors import ClusterGraphError, ValidationFailed
-from clustergraph.settings import Settings
+from clustergraph.settings import Reasoner, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -30,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.build import build
 
-    result = build(settings.project_dir, settings.release_path)
+    result = build(settings.project_dir, settings.release_path, reasoner=args.reasoner or settings.reasoner)
     triples = result.report["triples"]
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.report["timings_s"].items())
     print(
@@ -113,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="load, reason, validate and write release/")
+    build.add_argument(
+        "--reasoner",
+        choices=typing.get_args(Reasoner),
+        help=f"{Settings.model_fields['reasoner'].description} (default: $CLUSTERGRAPH_REASONER or native)",
+    )
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", help="validate extra Turtle files against the shapes")

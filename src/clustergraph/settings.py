@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+Reasoner = Literal["native", "owlrl"]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLUSTERGRAPH_", extra="ignore")
@@ -18,6 +20,10 @@ class Settings(BaseSettings):
         default_factory=Path.cwd, description="Where ontology/, data/, shapes/ and queries/ live."
     )
     release_dir: Path = Field(default=Path("release"), description="Where `build` writes and `serve` reads.")
+    reasoner: Reasoner = Field(
+        default="native",
+        description="native: OWL 2 RL rules run inside Oxigraph; owlrl: the slow reference it is tested against.",
+    )
     store: Literal["embedded", "remote"] = "embedded"
     store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")
     remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
