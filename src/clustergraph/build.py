@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clustergraph.load import Sources, load_files, load_project
+from clustergraph.load import Sources, load_files, load_project, source_folders
+from clustergraph.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.reason import infer
 from clustergraph.release import Release, write_release
 from clustergraph.settings import Reasoner
@@ -25,30 +26,47 @@ class BuildResult:
     release_dir: Path
     report: dict[str, Any]
 
+    @property
+    def version(self) -> Path:
+        """The immutable folder of the version this build made current."""
+        return self.release_dir / str(self.report["digest"])
+
 
 class _Stopwatch:
-    def __init__(self) -> None:
+    """Times each phase and the peak memory after it, and tells `progress`."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
         self.timings: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
 
     @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
+    def phase(self, name: str, total: int | None = None) -> Iterator[None]:
+        self.progress.start(name, total)
         start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = time.perf_counter() - start
+        yield
+        self.timings[name] = time.perf_counter() - start
+        self.peak_rss_mb[name] = round(peak_rss_mb(), 1)
+        self.progress.finish(name, self.timings[name], self.peak_rss_mb[name])
 
 
-def build(project_dir: Path, release_dir: Path, *, reasoner: Reasoner = "native") -> BuildResult:
-    watch = _Stopwatch()
-    with watch.phase("load"):
-        sources = load_project(project_dir)
+def build(
+    project_dir: Path,
+    release_dir: Path,
+    *,
+    reasoner: Reasoner = "native",
+    progress: Progress | None = None,
+) -> BuildResult:
+    watch = _Stopwatch(progress or Quiet())
+    with watch.phase("load", total=len(source_folders(project_dir))):
+        sources = load_project(project_dir, on_source=watch.progress.step)
     with watch.phase("reason"):
         inferred = infer(sources.ontology, sources.all_data(), engine=reasoner)
     with watch.phase("validate"):
         check(sources, project_dir)
     release = Release(ontology=sources.ontology, data=sources.data, inferred=inferred)
-    report = write_release(release, release_dir, watch.timings)  # times its own writing
+    with watch.phase("write"):  # the report records the write phase as write_release measures it
+        report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb)
     return BuildResult(release_dir=release_dir, report=report)
 
 

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     )
     store: Literal["embedded", "remote"] = "embedded"
     store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")
+    release_poll_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often the embedded store looks for a new release version (0: only on SIGHUP).",
+    )
     remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
     remote_update_url: str | None = Field(
         default=None, description="SPARQL 1.1 update endpoint, used only to load a release."

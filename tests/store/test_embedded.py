@@ -11,7 +11,7 @@ import pytest
 from smallrelease import QUADS, SMALL_RELEASE, store_settings
 
 from clustergraph.errors import StoreError
-from clustergraph.release import DATASET_FILE
+from clustergraph.release_format import DATASET_FILE
 from clustergraph.store import open_store
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.database import CURRENT, current_database, prepare_database
