@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rdflib import Graph
+
+from clustergraph.incremental import Cache, Component, components, schema_digest, source_digests
 from clustergraph.load import Sources, load_files, load_project, source_folders
+from clustergraph.namespaces import bind_prefixes
 from clustergraph.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.reason import infer
 from clustergraph.release import Release, write_release
 from clustergraph.settings import Reasoner
-from clustergraph.validate import ValidationReport, validate_data, validate_ontology
+from clustergraph.validate import ValidationReport, run_checks, validate_data, validate_ontology
 
 
 @dataclass(frozen=True)
@@ -56,33 +60,93 @@ def build(
     *,
     reasoner: Reasoner = "native",
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
+    """Compile `project_dir` into a new release version under `release_dir`.
+
+    With a `cache_dir`, components of sources whose inputs did not change are neither reasoned over
+    nor validated again (see `incremental`); the reference reasoner never uses the cache.
+    """
     watch = _Stopwatch(progress or Quiet())
+    cache = Cache(cache_dir if reasoner == "native" else None)
     with watch.phase("load", total=len(source_folders(project_dir))):
         sources = load_project(project_dir, on_source=watch.progress.step)
-    with watch.phase("reason"):
-        inferred = infer(sources.ontology, sources.all_data(), engine=reasoner)
-    with watch.phase("validate"):
-        check(sources, project_dir)
-    release = Release(ontology=sources.ontology, data=sources.data, inferred=inferred)
+        digests = source_digests(project_dir)
+        groups = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
+    with watch.phase("reason", total=len(groups)):
+        inferred, reasoned = _reason(sources, groups, cache, reasoner, watch.progress)
+    with watch.phase("validate", total=len(groups)):
+        validated = check(sources, project_dir, groups, cache, watch.progress)[1]
+    release = Release(
+        ontology=sources.ontology,
+        data=sources.data,
+        inferred=inferred,
+        sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
+        work={"components": len(groups), "reasoned": reasoned, "validated": validated},
+    )
     with watch.phase("write"):  # the report records the write phase as write_release measures it
         report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb)
     return BuildResult(release_dir=release_dir, report=report)
 
 
-def check(sources: Sources, project_dir: Path) -> ValidationReport:
-    """Validate the ontology and the data; raise ValidationFailed with the readable report if either fails."""
-    ontology_report = validate_ontology(sources.ontology, shapes=sources.shapes)
-    data_report = validate_data(
-        sources.all_data(),
-        ontology=sources.ontology,
-        shapes=sources.shapes,
-        origins=sources.origins,
-        checks_dir=project_dir / "queries" / "checks",
+def _reason(
+    sources: Sources, groups: Sequence[Component], cache: Cache, engine: Reasoner, progress: Progress
+) -> tuple[Graph, int]:
+    """The inferred graph, component by component (taken from the cache where it can); how many were reasoned."""
+    if not groups:
+        return infer(sources.ontology, Graph(), engine=engine), 1
+    inferred, reasoned = bind_prefixes(Graph()), 0
+    for component in groups:
+        part = cache.inferred(component)
+        if part is None:
+            part = infer(sources.ontology, _merged(sources, component), engine=engine)
+            cache.keep_inferred(component, part)
+            reasoned += 1
+        inferred += part
+        progress.step(_name(component))
+    return inferred, reasoned
+
+
+def check(
+    sources: Sources,
+    project_dir: Path,
+    groups: Sequence[Component] | None = None,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> tuple[ValidationReport, int]:
+    """Validate the ontology, each component's data (SHACL) and the whole data (the quality checks, which
+    compare sources, e.g. for duplicate labels); raise ValidationFailed with the readable report if any
+    fails. Returns the report and how many components SHACL checked (the others were cached as valid)."""
+    cache = cache or Cache(None)
+    report = validate_ontology(sources.ontology, shapes=sources.shapes)
+    validated = 0
+    for component in groups if groups is not None else [Component(tuple(sorted(sources.data)), "")]:
+        if not cache.conforms(component):
+            part = validate_data(
+                _merged(sources, component), ontology=sources.ontology, shapes=sources.shapes, origins=sources.origins
+            )
+            if part.conforms:
+                cache.keep_conforms(component)
+            report += part
+            validated += 1
+        if progress is not None:
+            progress.step(_name(component))
+    report += run_checks(
+        sources.ontology + sources.all_data(), project_dir / "queries" / "checks", origins=sources.origins
     )
-    combined = ontology_report + data_report
-    combined.raise_for_violations("the ontology and data")
-    return combined
+    report.raise_for_violations("the ontology and data")
+    return report, validated
+
+
+def _merged(sources: Sources, component: Component) -> Graph:
+    merged = bind_prefixes(Graph())
+    for name in component.sources:
+        merged += sources.data[name]
+    return merged
+
+
+def _name(component: Component) -> str:
+    return ", ".join(component.sources) if len(component.sources) <= 3 else f"{len(component.sources)} sources"
 
 
 def validate_files(project_dir: Path, files: Sequence[Path]) -> ValidationReport:

@@ -35,16 +35,21 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     reasoner = args.reasoner or settings.reasoner
     progress = for_stream(sys.stderr)
     try:
-        result = build(settings.project_dir, settings.release_path, reasoner=reasoner, progress=progress)
+        cache = None if args.full else settings.cache_path
+        result = build(
+            settings.project_dir, settings.release_path, reasoner=reasoner, progress=progress, cache_dir=cache
+        )
     finally:
         progress.close()
     triples = result.report["triples"]
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.report["timings_s"].items())
     peak = max(result.report["peak_rss_mb"].values())
+    work = result.report["work"]
     print(
         f"release {result.report['digest']} written to {result.version}: {triples['ontology']} ontology, "
         f"{triples['asserted_data']} asserted and {triples['inferred']} inferred triples ({timings}; "
-        f"peak RSS {peak:.0f} MiB)"
+        f"peak RSS {peak:.0f} MiB; of {work['components']} groups of sources, {work['reasoned']} reasoned "
+        f"and {work['validated']} validated, the others unchanged)"
     )
     return EXIT_OK
 
@@ -141,6 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=typing.get_args(Reasoner),
         help=f"{Settings.model_fields['reasoner'].description} (default: $CLUSTERGRAPH_REASONER or native)",
     )
+    build.add_argument("--full", action="store_true", help="redo every source, ignoring the build cache")
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", help="validate extra Turtle files against the shapes")

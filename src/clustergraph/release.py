@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,6 +32,10 @@ class Release:
     ontology: Graph
     data: Mapping[str, Graph]
     inferred: Graph
+    # per source, the digests that decide what an incremental build redoes (see `incremental`)
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # how much of the build was done, not taken from the cache
+    work: Mapping[str, int] = field(default_factory=dict)
 
     def named_graphs(self) -> dict[str, Graph]:
         graphs = {str(ONTOLOGY_GRAPH): self.ontology}
@@ -114,6 +118,7 @@ def _identity(release: Release, digests: Mapping[str, str]) -> dict[str, Any]:
         "digest": whole,
         "ontology_version": str(release.ontology.value(version, OWL.versionIRI) or "") if version else "",
         "graphs": graphs,
+        "sources": {name: dict(digests) for name, digests in sorted(release.sources.items())},
     }
 
 
@@ -128,6 +133,7 @@ def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict
         },
         "instances_per_class": dict(sorted(classes.items())),
         "timings_s": {phase: round(seconds, 3) for phase, seconds in timings.items()},
+        "work": dict(release.work),
     }
 
 

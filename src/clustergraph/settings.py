@@ -20,6 +20,10 @@ class Settings(BaseSettings):
         default_factory=Path.cwd, description="Where ontology/, data/, shapes/ and queries/ live."
     )
     release_dir: Path = Field(default=Path("release"), description="Where `build` writes and `serve` reads.")
+    cache_dir: Path = Field(
+        default=Path("build/cache"),
+        description="Where `build` keeps each group of sources' inferences and SHACL verdict, to skip them next time.",
+    )
     reasoner: Reasoner = Field(
         default="native",
         description="native: OWL 2 RL rules run inside Oxigraph; owlrl: the slow reference it is tested against.",
@@ -97,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def release_path(self) -> Path:
         return self.resolve(self.release_dir)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.resolve(self.cache_dir)
 
     @property
     def store_path(self) -> Path:
