@@ -41,20 +41,25 @@ def rename_oregon(project: Path) -> None:
 
 def groups_of(project: Path) -> list[tuple[str, ...]]:
     sources = load_project(project)
-    return [c.sources for c in components(sources.data, sources.ontology, source_digests(project), "schema")]
+    grouping = components(sources.data, sources.ontology, source_digests(project), "schema")
+    return [c.sources for c in grouping.components]
 
 
 def test_copies_that_share_only_wikidata_links_are_reasoned_apart_and_nothing_is_lost(project: Path) -> None:
     sources = load_project(project)
-    groups = components(sources.data, sources.ontology, source_digests(project), "schema")
-    assert [g.sources for g in groups] == [(SOURCE,), (f"{SOURCE}-copy-1",), (COPY,)]
+    grouping = components(sources.data, sources.ontology, source_digests(project), "schema")
+    assert [g.sources for g in grouping.components] == [(SOURCE,), (f"{SOURCE}-copy-1",), (COPY,)]
+    together = infer(sources.ontology, sources.all_data())
+    split = grouping.split(together, grouping.components)
     apart = Graph()
-    for group in groups:
+    for group in grouping.components:
         data = Graph()
         for name in group.sources:
             data += sources.data[name]
-        apart += infer(sources.ontology, data)
-    assert set(apart) == set(infer(sources.ontology, sources.all_data()))
+        alone = infer(sources.ontology, data)
+        assert set(split[group]) == set(alone), group.sources  # what the cache keeps for it
+        apart += alone
+    assert set(apart) == set(together)
 
 
 def test_sources_describing_one_resource_are_one_group(project: Path) -> None:

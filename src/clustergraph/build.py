@@ -15,7 +15,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from clustergraph.incremental import Cache, Component, components, schema_digest, source_digests
+from clustergraph.incremental import Cache, Component, Grouping, components, schema_digest, source_digests
 from clustergraph.load import Sources, load_files, load_project, source_folders
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.progress import Progress, Quiet, peak_rss_mb
@@ -72,9 +72,10 @@ def build(
     with watch.phase("load", total=len(source_folders(project_dir))):
         sources = load_project(project_dir, on_source=watch.progress.step)
         digests = source_digests(project_dir)
-        groups = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
+        grouping = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
+    groups = grouping.components
     with watch.phase("reason", total=len(groups)):
-        inferred, reasoned = _reason(sources, groups, cache, reasoner, watch.progress)
+        inferred, reasoned = _reason(sources, grouping, cache, reasoner, watch.progress)
     with watch.phase("validate", total=len(groups)):
         validated = check(sources, project_dir, groups, cache, watch.progress)[1]
     release = Release(
@@ -90,21 +91,28 @@ def build(
 
 
 def _reason(
-    sources: Sources, groups: Sequence[Component], cache: Cache, engine: Reasoner, progress: Progress
+    sources: Sources, grouping: Grouping, cache: Cache, engine: Reasoner, progress: Progress
 ) -> tuple[Graph, int]:
-    """The inferred graph, component by component (taken from the cache where it can); how many were reasoned."""
-    if not groups:
+    """The inferred graph: components found in the cache from there, the others reasoned over together
+    (they share no resource, so together they infer what each would alone) and cached apart."""
+    if not grouping.components:
         return infer(sources.ontology, Graph(), engine=engine), 1
-    inferred, reasoned = bind_prefixes(Graph()), 0
-    for component in groups:
+    inferred = bind_prefixes(Graph())
+    todo: list[Component] = []
+    for component in grouping.components:
         part = cache.inferred(component)
         if part is None:
-            part = infer(sources.ontology, _merged(sources, component), engine=engine)
+            todo.append(component)
+        else:
+            inferred += part
+            progress.step(_name(component))
+    if todo:
+        fresh = infer(sources.ontology, _merged(sources, todo), engine=engine)
+        for component, part in grouping.split(fresh, todo).items():
             cache.keep_inferred(component, part)
-            reasoned += 1
-        inferred += part
-        progress.step(_name(component))
-    return inferred, reasoned
+            progress.step(_name(component))
+        inferred += fresh
+    return inferred, len(todo)
 
 
 def check(
@@ -119,29 +127,34 @@ def check(
     fails. Returns the report and how many components SHACL checked (the others were cached as valid)."""
     cache = cache or Cache(None)
     report = validate_ontology(sources.ontology, shapes=sources.shapes)
-    validated = 0
-    for component in groups if groups is not None else [Component(tuple(sorted(sources.data)), "")]:
-        if not cache.conforms(component):
-            part = validate_data(
-                _merged(sources, component), ontology=sources.ontology, shapes=sources.shapes, origins=sources.origins
-            )
-            if part.conforms:
+    todo = [c for c in groups if not cache.conforms(c)] if groups is not None else [_everything(sources)]
+    if todo:  # together, as for reasoning: SHACL judges each node by its own component's triples
+        part = validate_data(
+            _merged(sources, todo), ontology=sources.ontology, shapes=sources.shapes, origins=sources.origins
+        )
+        if part.conforms:
+            for component in todo:
                 cache.keep_conforms(component)
-            report += part
-            validated += 1
-        if progress is not None:
+        report += part
+    if progress is not None:
+        for component in groups or []:
             progress.step(_name(component))
     report += run_checks(
         sources.ontology + sources.all_data(), project_dir / "queries" / "checks", origins=sources.origins
     )
     report.raise_for_violations("the ontology and data")
-    return report, validated
+    return report, len(todo)
 
 
-def _merged(sources: Sources, component: Component) -> Graph:
+def _everything(sources: Sources) -> Component:
+    return Component(tuple(sorted(sources.data)), "")
+
+
+def _merged(sources: Sources, components: Sequence[Component]) -> Graph:
     merged = bind_prefixes(Graph())
-    for name in component.sources:
-        merged += sources.data[name]
+    for component in components:
+        for name in component.sources:
+            merged += sources.data[name]
     return merged
 
 

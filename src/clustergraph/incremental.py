@@ -15,7 +15,7 @@ characteristics …) can reach every other source's inferences, so then all sour
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -48,17 +48,38 @@ def schema_digest(project_dir: Path) -> str:
     return _sha(version("clustergraph"), _files_digest(schema, project_dir), _files_digest(rules, RULES_DIR))
 
 
-def components(
-    data: Mapping[str, Graph], ontology: Graph, digests: Mapping[str, str], schema: str
-) -> list[Component]:
-    """The sources grouped by shared resources, each group with its digest, in a stable order."""
+@dataclass(frozen=True)
+class Grouping:
+    """The components, in a stable order, and the component each resource of the data belongs to."""
+
+    components: tuple[Component, ...]
+    owner: Mapping[Node, Component]
+
+    def split(self, inferred: Graph, among: Sequence[Component]) -> dict[Component, Graph]:
+        """The inferred triples of several components, reasoned together, apart again: a triple goes to
+        the component that owns its subject; one about no component's resource (about an ontology
+        term, say) follows from the ontology alone and goes to each."""
+        parts = {component: Graph() for component in among}
+        for triple in inferred:
+            component = self.owner.get(triple[0])
+            for part in [parts[component]] if component in parts else parts.values():
+                part.add(triple)
+        return parts
+
+
+def components(data: Mapping[str, Graph], ontology: Graph, digests: Mapping[str, str], schema: str) -> Grouping:
+    """The sources grouped by shared resources, each group with its digest."""
     names = sorted(data)
     if any(_states_axioms(graph) for graph in data.values()):
-        groups = [names] if names else []
+        groups, resources = ([names] if names else []), {}
     else:
         inert = _inert_properties(ontology)
-        groups = _connected(names, {name: _resources(data[name], ontology, inert) for name in names})
-    return [Component(tuple(group), _sha(schema, *(f"{n}={digests[n]}" for n in group))) for group in groups]
+        resources = {name: _resources(data[name], ontology, inert) for name in names}
+        groups = _connected(names, resources)
+    found = tuple(Component(tuple(group), _sha(schema, *(f"{n}={digests[n]}" for n in group))) for group in groups)
+    of_source = {name: component for component in found for name in component.sources}
+    owner = {node: of_source[name] for name, nodes in resources.items() for node, strong in nodes.items() if strong}
+    return Grouping(found, owner)
 
 
 class Cache:
