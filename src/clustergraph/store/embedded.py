@@ -69,10 +69,12 @@ class _Generation:
             self._users -= 1
             self._idle.notify_all()
 
-    def retire(self) -> None:
-        """Wait for the requests still running here, then stop the workers and give up the lease."""
-        with self._idle:
-            self._idle.wait_for(lambda: self._users == 0)
+    def retire(self, *, drain: bool = True) -> None:
+        """Stop the workers and give up the lease: once the requests still running here are done
+        (`drain`, for a swap), or now (when the server stops)."""
+        if drain:
+            with self._idle:
+                self._idle.wait_for(lambda: self._users == 0)
         self.api.close()
         self.sparql.close()
         self.spawner.close()
@@ -189,7 +191,7 @@ class EmbeddedStore:
         self._closed.set()
         self._wake.set()
         self._watcher.join()
-        self._current.retire()
+        self._current.retire(drain=False)
 
     def _open(self) -> _Generation:
         lease = open_database(self._settings.release_path, self._settings.store_path)
