@@ -30,7 +30,7 @@ from benchmarks.loadgen import Target
 from benchmarks.peers import RELEASE_ENV
 from benchmarks.servers import HOST, Server, free_port, running
 from benchmarks.workload import WorkItem, build_workload
-from clustergraph.release import DATASET_FILE
+from clustergraph.release_format import DATASET_FILE
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Response
 
-from clustergraph.release import DATASET_FILE
+from clustergraph.release_format import DATASET_FILE
 
 RELEASE_ENV = "CLUSTERGRAPH_BENCH_RELEASE"
 _EMPTY_RESULTS = b'{"head":{"vars":[]},"results":{"bindings":[]}}'

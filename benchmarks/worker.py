@@ -27,7 +27,7 @@ from benchmarks.workload import WorkItem, build_workload
 from clustergraph.dataset import load_release, query_release
 from clustergraph.load import load_project
 from clustergraph.namespaces import ONTOLOGY_GRAPH, source_graph
-from clustergraph.release import DATASET_FILE
+from clustergraph.release_format import DATASET_FILE
 
 _TRACED = (
     (build_module, "load_project", "load"),

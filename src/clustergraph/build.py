@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from clustergraph.load import Sources, load_files, load_project
+from rdflib import Graph
+
+from clustergraph.incremental import Cache, Component, Grouping, components, schema_digest, source_digests
+from clustergraph.load import Sources, load_files, load_project, source_folders
+from clustergraph.namespaces import bind_prefixes
+from clustergraph.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.reason import infer
 from clustergraph.release import Release, write_release
-from clustergraph.validate import ValidationReport, validate_data, validate_ontology
+from clustergraph.settings import Reasoner
+from clustergraph.validate import ValidationReport, run_checks, validate_data, validate_ontology
 
 
 @dataclass(frozen=True)
@@ -24,46 +30,136 @@ class BuildResult:
     release_dir: Path
     report: dict[str, Any]
 
+    @property
+    def version(self) -> Path:
+        """The immutable folder of the version this build made current."""
+        return self.release_dir / str(self.report["digest"])
+
 
 class _Stopwatch:
-    def __init__(self) -> None:
+    """Times each phase and the peak memory after it, and tells `progress`."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
         self.timings: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
 
     @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
+    def phase(self, name: str, total: int | None = None) -> Iterator[None]:
+        self.progress.start(name, total)
         start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = time.perf_counter() - start
+        yield
+        self.timings[name] = time.perf_counter() - start
+        self.peak_rss_mb[name] = round(peak_rss_mb(), 1)
+        self.progress.finish(name, self.timings[name], self.peak_rss_mb[name])
 
 
-def build(project_dir: Path, release_dir: Path) -> BuildResult:
-    watch = _Stopwatch()
-    with watch.phase("load"):
-        sources = load_project(project_dir)
-    with watch.phase("reason"):
-        inferred = infer(sources.ontology, sources.all_data())
-    with watch.phase("validate"):
-        check(sources, project_dir)
-    release = Release(ontology=sources.ontology, data=sources.data, inferred=inferred)
-    report = write_release(release, release_dir, watch.timings)  # times its own writing
+def build(
+    project_dir: Path,
+    release_dir: Path,
+    *,
+    reasoner: Reasoner = "native",
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+) -> BuildResult:
+    """Compile `project_dir` into a new release version under `release_dir`.
+
+    With a `cache_dir`, components of sources whose inputs did not change are neither reasoned over
+    nor validated again (see `incremental`); the reference reasoner never uses the cache.
+    """
+    watch = _Stopwatch(progress or Quiet())
+    cache = Cache(cache_dir if reasoner == "native" else None)
+    with watch.phase("load", total=len(source_folders(project_dir))):
+        sources = load_project(project_dir, on_source=watch.progress.step)
+        digests = source_digests(project_dir)
+        grouping = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
+    groups = grouping.components
+    with watch.phase("reason", total=len(groups)):
+        inferred, reasoned = _reason(sources, grouping, cache, reasoner, watch.progress)
+    with watch.phase("validate", total=len(groups)):
+        validated = check(sources, project_dir, groups, cache, watch.progress)[1]
+    release = Release(
+        ontology=sources.ontology,
+        data=sources.data,
+        inferred=inferred,
+        sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
+        work={"components": len(groups), "reasoned": reasoned, "validated": validated},
+    )
+    with watch.phase("write"):  # the report records the write phase as write_release measures it
+        report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb)
     return BuildResult(release_dir=release_dir, report=report)
 
 
-def check(sources: Sources, project_dir: Path) -> ValidationReport:
-    """Validate the ontology and the data; raise ValidationFailed with the readable report if either fails."""
-    ontology_report = validate_ontology(sources.ontology, shapes=sources.shapes)
-    data_report = validate_data(
-        sources.all_data(),
-        ontology=sources.ontology,
-        shapes=sources.shapes,
-        origins=sources.origins,
-        checks_dir=project_dir / "queries" / "checks",
+def _reason(
+    sources: Sources, grouping: Grouping, cache: Cache, engine: Reasoner, progress: Progress
+) -> tuple[Graph, int]:
+    """The inferred graph: components found in the cache from there, the others reasoned over together
+    (they share no resource, so together they infer what each would alone) and cached apart."""
+    if not grouping.components:
+        return infer(sources.ontology, Graph(), engine=engine), 1
+    inferred = bind_prefixes(Graph())
+    todo: list[Component] = []
+    for component in grouping.components:
+        part = cache.inferred(component)
+        if part is None:
+            todo.append(component)
+        else:
+            inferred += part
+            progress.step(_name(component))
+    if todo:
+        fresh = infer(sources.ontology, _merged(sources, todo), engine=engine)
+        for component, part in grouping.split(fresh, todo).items():
+            cache.keep_inferred(component, part)
+            progress.step(_name(component))
+        inferred += fresh
+    return inferred, len(todo)
+
+
+def check(
+    sources: Sources,
+    project_dir: Path,
+    groups: Sequence[Component] | None = None,
+    cache: Cache | None = None,
+    progress: Progress | None = None,
+) -> tuple[ValidationReport, int]:
+    """Validate the ontology, each component's data (SHACL) and the whole data (the quality checks, which
+    compare sources, e.g. for duplicate labels); raise ValidationFailed with the readable report if any
+    fails. Returns the report and how many components SHACL checked (the others were cached as valid)."""
+    cache = cache or Cache(None)
+    report = validate_ontology(sources.ontology, shapes=sources.shapes)
+    todo = [c for c in groups if not cache.conforms(c)] if groups is not None else [_everything(sources)]
+    if todo:  # together, as for reasoning: SHACL judges each node by its own component's triples
+        part = validate_data(
+            _merged(sources, todo), ontology=sources.ontology, shapes=sources.shapes, origins=sources.origins
+        )
+        if part.conforms:
+            for component in todo:
+                cache.keep_conforms(component)
+        report += part
+    if progress is not None:
+        for component in groups or []:
+            progress.step(_name(component))
+    report += run_checks(
+        sources.ontology + sources.all_data(), project_dir / "queries" / "checks", origins=sources.origins
     )
-    combined = ontology_report + data_report
-    combined.raise_for_violations("the ontology and data")
-    return combined
+    report.raise_for_violations("the ontology and data")
+    return report, len(todo)
+
+
+def _everything(sources: Sources) -> Component:
+    return Component(tuple(sorted(sources.data)), "")
+
+
+def _merged(sources: Sources, components: Sequence[Component]) -> Graph:
+    merged = bind_prefixes(Graph())
+    for component in components:
+        for name in component.sources:
+            merged += sources.data[name]
+    return merged
+
+
+def _name(component: Component) -> str:
+    return ", ".join(component.sources) if len(component.sources) <= 3 else f"{len(component.sources)} sources"
 
 
 def validate_files(project_dir: Path, files: Sequence[Path]) -> ValidationReport:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 
 from clustergraph.errors import ClusterGraphError, ValidationFailed
-from clustergraph.settings import Settings
+from clustergraph.settings import Reasoner, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -29,13 +30,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.build import build
+    from clustergraph.progress import for_stream
 
-    result = build(settings.project_dir, settings.release_path)
+    reasoner = args.reasoner or settings.reasoner
+    progress = for_stream(sys.stderr)
+    try:
+        cache = None if args.full else settings.cache_path
+        result = build(
+            settings.project_dir, settings.release_path, reasoner=reasoner, progress=progress, cache_dir=cache
+        )
+    finally:
+        progress.close()
     triples = result.report["triples"]
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in result.report["timings_s"].items())
+    peak = max(result.report["peak_rss_mb"].values())
+    work = result.report["work"]
     print(
-        f"release written to {result.release_dir}: {triples['ontology']} ontology, "
-        f"{triples['asserted_data']} asserted and {triples['inferred']} inferred triples ({timings})"
+        f"release {result.report['digest']} written to {result.version}: {triples['ontology']} ontology, "
+        f"{triples['asserted_data']} asserted and {triples['inferred']} inferred triples ({timings}; "
+        f"peak RSS {peak:.0f} MiB; of {work['components']} groups of sources, {work['reasoned']} reasoned "
+        f"and {work['validated']} validated, the others unchanged)"
     )
     return EXIT_OK
 
@@ -86,6 +100,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings.model_copy(update=chosen)
 
 
+def _diff(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.diff import diff_versions, render
+    from clustergraph.release_format import find_version
+
+    try:
+        old, new = find_version(settings.release_path, args.old), find_version(settings.release_path, args.new)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for line in render(diff_versions(old, new), summary=args.summary):
+        print(line)
+    return EXIT_OK
+
+
 def _load_remote(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.store.remote import load_remote
 
@@ -113,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="load, reason, validate and write release/")
+    build.add_argument(
+        "--reasoner",
+        choices=typing.get_args(Reasoner),
+        help=f"{Settings.model_fields['reasoner'].description} (default: $CLUSTERGRAPH_REASONER or native)",
+    )
+    build.add_argument("--full", action="store_true", help="redo every source, ignoring the build cache")
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", help="validate extra Turtle files against the shapes")
@@ -135,6 +169,12 @@ def _parser() -> argparse.ArgumentParser:
         "load-remote", help="put the release into $CLUSTERGRAPH_REMOTE_STORE_URL (Graph Store Protocol)"
     )
     load_remote.set_defaults(run=_load_remote)
+
+    diff = commands.add_parser("diff", help="what a release version added and removed, per graph")
+    diff.add_argument("old", help="a version: its digest (or a prefix), `current`, or its folder")
+    diff.add_argument("new", help="a version: its digest (or a prefix), `current`, or its folder")
+    diff.add_argument("--summary", action="store_true", help="only count the added and removed triples")
+    diff.set_defaults(run=_diff)
 
     serve = commands.add_parser("serve", help="serve the release over HTTP")
     serve.add_argument("--host", default="127.0.0.1")

@@ -17,7 +17,7 @@ from rdflib.term import Identifier
 
 from clustergraph.errors import StoreError
 from clustergraph.namespaces import INFERRED_GRAPH, PREFIXES
-from clustergraph.release import DATASET_FILE
+from clustergraph.release_format import DATASET_FILE
 from clustergraph.store.terms import rdflib_to_oxigraph as to_oxigraph
 
 

@@ -6,7 +6,7 @@ that defined it, so a validation report can say where to look.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,15 +53,22 @@ def load_files(paths: Iterable[Path], root: Path, origins: dict[Node, str]) -> G
     return graph
 
 
-def load_project(project_dir: Path) -> Sources:
+def source_folders(project_dir: Path) -> list[Path]:
+    """`data/<source>/`, one folder per source, in name order."""
+    return sorted(p for p in (project_dir / "data").iterdir() if p.is_dir())
+
+
+def load_project(project_dir: Path, on_source: Callable[[str], None] | None = None) -> Sources:
+    """Every source; `on_source` hears the name of each source once it is loaded."""
     origins: dict[Node, str] = {}
     ontology = load_files((project_dir / "ontology").glob("*.ttl"), project_dir, origins)
     if len(ontology) == 0:
         raise BuildError(f"{project_dir / 'ontology'}: no ontology Turtle found")
-    data = {
-        folder.name: load_files(folder.rglob("*.ttl"), project_dir, origins)
-        for folder in sorted(p for p in (project_dir / "data").iterdir() if p.is_dir())
-    }
+    data: dict[str, Graph] = {}
+    for folder in source_folders(project_dir):
+        data[folder.name] = load_files(folder.rglob("*.ttl"), project_dir, origins)
+        if on_source is not None:
+            on_source(folder.name)
     shapes = load_files((project_dir / "shapes").glob("*.ttl"), project_dir, {})
     return Sources(ontology=ontology, data=data, shapes=shapes, origins=origins)
 

@@ -1,28 +1,30 @@
 """Writing the release: the artifacts researchers download and the service loads.
 
-The release folder is written beside the old one and swapped in with renames, so a failed build never
-leaves a half-written release behind and a running server never reads one.
+Each build writes a new immutable version (`release/<digest>/`, see `release_format`) into a staging
+folder, then flips `release/current` to it with one rename; a failed build leaves no half-written
+version behind, and a running server never reads one. Versions are kept: a researcher can cite one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from rdflib import RDF, Graph
+from rdflib import OWL, RDF, Graph
 
 from clustergraph.canonical import canonical_turtle, stable_blank_nodes
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, source_graph
-
-DATASET_FILE = "dataset.nq"
-REPORT_FILE = "report.json"
+from clustergraph.progress import peak_rss_mb as rss_mb
+from clustergraph.release_format import CURRENT, DATASET_FILE, DIGEST_LENGTH, LINKS, MANIFEST_FILE
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class Release:
     ontology: Graph
     data: Mapping[str, Graph]
     inferred: Graph
+    # per source, the digests that decide what an incremental build redoes (see `incremental`)
+    sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # how much of the build was done, not taken from the cache
+    work: Mapping[str, int] = field(default_factory=dict)
 
     def named_graphs(self) -> dict[str, Graph]:
         graphs = {str(ONTOLOGY_GRAPH): self.ontology}
@@ -38,20 +44,36 @@ class Release:
         return graphs
 
 
-def write_release(release: Release, target: Path, timings: Mapping[str, float]) -> dict[str, Any]:
-    """Write every artifact into a fresh folder, then swap it in for `target`; return the report."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+def write_release(
+    release: Release,
+    release_dir: Path,
+    timings: Mapping[str, float],
+    peak_rss_mb: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """Write a version of `release` under `release_dir` and make it current; return its report.
+
+    `timings` and `peak_rss_mb` (per phase, so far) go into the report, with the write phase's own.
+    """
+    release_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=release_dir))
+    staging.chmod(0o755)  # a download, readable like any other file (mkdtemp makes it private)
     try:
-        report = _write_artifacts(release, staging, timings)
-        _swap_in(staging, target)
+        report = _write_artifacts(release, staging, timings, peak_rss_mb or {})
+        version = release_dir / report["digest"]
+        if version.is_dir():  # the same graphs were released before, and versions never change
+            shutil.rmtree(staging)
+        else:
+            staging.rename(version)
+        _point_current(release_dir, version.name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return report
 
 
-def _write_artifacts(release: Release, folder: Path, timings: Mapping[str, float]) -> dict[str, Any]:
+def _write_artifacts(
+    release: Release, folder: Path, timings: Mapping[str, float], peak_rss_mb: Mapping[str, float]
+) -> dict[str, Any]:
     started = time.perf_counter()
     (folder / "ontology.ttl").write_text(canonical_turtle(release.ontology), encoding="utf-8")
     release.ontology.serialize(folder / "ontology.owl", format="xml")
@@ -63,27 +85,47 @@ def _write_artifacts(release: Release, folder: Path, timings: Mapping[str, float
     # and 30x faster than the sectioned canonical form (benchmarks/README.md: 61 s of 67 s at 10^5).
     stable_blank_nodes(data).serialize(folder / "data.ttl", format="longturtle", encoding="utf-8")
     stable_blank_nodes(release.inferred).serialize(folder / "inferred.ttl", format="longturtle", encoding="utf-8")
-    (folder / DATASET_FILE).write_text(_nquads(release.named_graphs()), encoding="utf-8")
-    report = _report(release, data, {**timings, "write": time.perf_counter() - started})
-    (folder / REPORT_FILE).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return report
+    with (folder / DATASET_FILE).open("w", encoding="utf-8") as dataset:
+        digests = {name: _write_graph(dataset, name, graph) for name, graph in sorted(release.named_graphs().items())}
+    timings = {**timings, "write": time.perf_counter() - started}
+    manifest = {**_identity(release, digests), **_report(release, data, timings)}
+    manifest["peak_rss_mb"] = {**peak_rss_mb, "write": round(rss_mb(), 1)}
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
 
 
-def _nquads(graphs: Mapping[str, Graph]) -> str:
-    """N-Quads sorted line by line, so two builds of the same sources give the same bytes."""
-    lines: list[str] = []
-    for name, graph in graphs.items():
-        for triple_line in stable_blank_nodes(graph).serialize(format="nt").splitlines():
-            if triple_line.strip():
-                lines.append(f"{triple_line[:-1].rstrip()} <{name}> .")
-    return "\n".join(sorted(lines)) + "\n"
+def _write_graph(stream: TextIO, name: str, graph: Graph) -> str:
+    """One graph's N-Quads, sorted line by line so two builds of the same sources give the same bytes."""
+    lines = sorted(
+        f"{line[:-1].rstrip()} <{name}> .\n"
+        for line in stable_blank_nodes(graph).serialize(format="nt").splitlines()
+        if line.strip()
+    )
+    sha = hashlib.sha256()
+    for line in lines:
+        stream.write(line)
+        sha.update(line.encode("utf-8"))
+    return sha.hexdigest()[:DIGEST_LENGTH]
+
+
+def _identity(release: Release, digests: Mapping[str, str]) -> dict[str, Any]:
+    """What the release is: its digest (of its graphs' digests), the ontology version, each graph."""
+    sizes = {name: len(graph) for name, graph in release.named_graphs().items()}
+    graphs = {name: {"digest": digest, "triples": sizes[name]} for name, digest in digests.items()}
+    whole = hashlib.sha256(json.dumps(digests, sort_keys=True).encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
+    version = release.ontology.value(predicate=RDF.type, object=OWL.Ontology, any=True)
+    return {
+        "digest": whole,
+        "ontology_version": str(release.ontology.value(version, OWL.versionIRI) or "") if version else "",
+        "graphs": graphs,
+        "sources": {name: dict(digests) for name, digests in sorted(release.sources.items())},
+    }
 
 
 def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict[str, Any]:
     typed = data + release.inferred
     classes = Counter(typed.namespace_manager.normalizeUri(str(o)) for o in typed.objects(None, RDF.type))
     return {
-        "graphs": {name: len(graph) for name, graph in release.named_graphs().items()},
         "triples": {
             "ontology": len(release.ontology),
             "asserted_data": len(data),
@@ -91,13 +133,23 @@ def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict
         },
         "instances_per_class": dict(sorted(classes.items())),
         "timings_s": {phase: round(seconds, 3) for phase, seconds in timings.items()},
+        "work": dict(release.work),
     }
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    retired = target.with_name(f".{target.name}-retired")
-    shutil.rmtree(retired, ignore_errors=True)
-    if target.exists():
-        target.rename(retired)
-    staging.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
+def _point_current(release_dir: Path, version: str) -> None:
+    """Flip `current` to `version` with one rename, then make sure the documented paths link through it."""
+    _replace_with_link(release_dir / CURRENT, version)
+    for name, target in LINKS.items():
+        link = release_dir / name
+        if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{target}"):
+            _replace_with_link(link, f"{CURRENT}/{target}")
+
+
+def _replace_with_link(path: Path, target: str) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)  # a folder left by an older layout
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(target)
+    os.replace(temporary, path)

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+Reasoner = Literal["native", "owlrl"]
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLUSTERGRAPH_", extra="ignore")
@@ -18,8 +20,21 @@ class Settings(BaseSettings):
         default_factory=Path.cwd, description="Where ontology/, data/, shapes/ and queries/ live."
     )
     release_dir: Path = Field(default=Path("release"), description="Where `build` writes and `serve` reads.")
+    cache_dir: Path = Field(
+        default=Path("build/cache"),
+        description="Where `build` keeps each group of sources' inferences and SHACL verdict, to skip them next time.",
+    )
+    reasoner: Reasoner = Field(
+        default="native",
+        description="native: OWL 2 RL rules run inside Oxigraph; owlrl: the slow reference it is tested against.",
+    )
     store: Literal["embedded", "remote"] = "embedded"
     store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")
+    release_poll_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often the embedded store looks for a new release version (0: only on SIGHUP).",
+    )
     remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
     remote_update_url: str | None = Field(
         default=None, description="SPARQL 1.1 update endpoint, used only to load a release."
@@ -86,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def release_path(self) -> Path:
         return self.resolve(self.release_dir)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.resolve(self.cache_dir)
 
     @property
     def store_path(self) -> Path:

@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from clustergraph.api.app import create_app
 from clustergraph.load import parse_turtle
 from clustergraph.reason import infer
-from clustergraph.release import DATASET_FILE, Release
+from clustergraph.release import Release
+from clustergraph.release_format import DATASET_FILE
 from clustergraph.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

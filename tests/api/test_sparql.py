@@ -410,6 +410,7 @@ def test_health_probes_the_store_and_reports_its_pools(client: TestClient) -> No
     assert report["probe_ms"] > 0
     assert report["pools"]["api"]["size"] >= 1 and report["pools"]["sparql"]["size"] >= 1
     assert report["isolation"] in {"network-namespace+seccomp", "seccomp", "network-namespace"}
+    assert len(report["release"]) == 16  # the digest of the release version served
 
 
 def test_health_is_503_when_the_store_cannot_answer_in_time(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from smallrelease import QUADS, SMALL_RELEASE, store_settings
 
 from clustergraph.errors import StoreError
-from clustergraph.release import DATASET_FILE
+from clustergraph.release_format import DATASET_FILE
 from clustergraph.store import open_store
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.database import CURRENT, current_database, prepare_database
@@ -87,5 +87,41 @@ def test_open_store_picks_the_embedded_backend(tmp_path: Path) -> None:
     try:
         assert isinstance(store, EmbeddedStore)
         assert store.solutions(QueryRequest("ASK { ?s ?p ?o }")).boolean is True
+    finally:
+        store.close()
+
+
+def count(store: EmbeddedStore) -> str:
+    return store.solutions(QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")).rows[0]["n"].value
+
+
+def test_a_new_release_is_swapped_in_and_the_old_database_collected(release: Path, tmp_path: Path) -> None:
+    store = EmbeddedStore(store_settings(tmp_path, release_dir=release, query_workers=1, release_poll_s=0))
+    try:
+        first = store.release_digest
+        assert count(store) == str(sum(QUADS.values()))
+        with (release / DATASET_FILE).open("a", encoding="utf-8") as dataset:
+            dataset.write(EXTRA)
+        assert store.reload() is True
+        assert store.release_digest != first
+        assert count(store) == str(sum(QUADS.values()) + 1)
+        assert not (tmp_path / "store" / f"release-{first}").exists()
+        assert store.reload() is False  # nothing new
+    finally:
+        store.close()
+
+
+def test_a_release_that_does_not_load_is_not_retried_by_polling(release: Path, tmp_path: Path) -> None:
+    store = EmbeddedStore(store_settings(tmp_path, release_dir=release, query_workers=1, release_poll_s=0))
+    try:
+        first = store.release_digest
+        with (release / DATASET_FILE).open("a", encoding="utf-8") as dataset:
+            dataset.write("<http://x/a> <http://x/b> broken\n")
+        with pytest.raises(StoreError, match="unchanged"):
+            store.reload(retry=False)
+        assert store.reload(retry=False) is False  # the next poll does not load it again
+        with pytest.raises(StoreError):
+            store.reload()  # SIGHUP does
+        assert (store.release_digest, count(store)) == (first, str(sum(QUADS.values())))
     finally:
         store.close()

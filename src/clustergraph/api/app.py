@@ -18,6 +18,7 @@ from clustergraph import __version__
 from clustergraph.api.errors import REQUEST_ID_HEADER, RequestIdMiddleware, install_error_handlers
 from clustergraph.api.limits import ClientSlots
 from clustergraph.api.metrics import Metrics, MetricsMiddleware
+from clustergraph.api.release_tag import RELEASE_HEADER, ReleaseTagMiddleware
 from clustergraph.api.routes import graphs, health, sparql
 from clustergraph.api.routes.sparql import TRUNCATED_HEADER
 from clustergraph.api.web import include_public_routes
@@ -63,8 +64,9 @@ def create_app(settings: Settings) -> FastAPI:
             allow_credentials=False,  # no cookies or auth here, so "*" is never paired with them
             allow_methods=["GET", "POST"],
             allow_headers=["Accept", "Content-Type"],
-            expose_headers=[TRUNCATED_HEADER, "Link", REQUEST_ID_HEADER],
+            expose_headers=[TRUNCATED_HEADER, "Link", REQUEST_ID_HEADER, "ETag", RELEASE_HEADER],
         )
+    app.add_middleware(ReleaseTagMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     for router in (sparql.router, graphs.router, health.router):

@@ -15,11 +15,12 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from clustergraph.api.deps import SettingsDep, get_store
 from clustergraph.api.metrics import CONTENT_TYPE, Metrics
+from clustergraph.api.release_tag import release_digest
 from clustergraph.errors import ClusterGraphError
 
 router = APIRouter(tags=["operations"])
@@ -33,6 +34,7 @@ class Health(BaseModel):
     problem: str | None = None
     pools: Mapping[str, Mapping[str, int]] = {}
     isolation: str | None = None
+    release: str | None = Field(default=None, description="Digest of the release version served (embedded store).")
 
 
 @router.get(
@@ -46,7 +48,13 @@ async def health(request: Request, settings: SettingsDep) -> JSONResponse:
     except ClusterGraphError as error:
         return _answer(Health(status="unavailable", store=settings.store, problem=str(error)))
     started = time.perf_counter()
-    report = Health(status="ok", store=settings.store, pools=store.state(), isolation=store.isolation)
+    report = Health(
+        status="ok",
+        store=settings.store,
+        pools=store.state(),
+        isolation=store.isolation,
+        release=release_digest(store),
+    )
     try:
         await run_in_threadpool(store.probe, settings.health_timeout_s)
     except ClusterGraphError as error:

@@ -1,0 +1,197 @@
+"""Incremental builds: what each source's reasoning and SHACL verdict depend on, and a cache of them.
+
+Sources that share a resource (an IRI other than an ontology term) can change each other's inferences
+(inverse and transitive properties carry them across), so the unit is a *component*: sources linked,
+directly or through others, by shared resources. A resource that no source describes and that sources
+only point at through *inert* properties (no axiom mentions them but their declaration, annotations
+and domain: e.g. a Wikidata item several sources link to) links nothing: no OWL 2 RL rule joins two
+such triples. A component's digest covers the files of its
+sources, the ontology, the shapes, the reasoner's rules and the package version; its inferred triples
+and its SHACL verdict are cached under that digest (`cache_dir`), so an unchanged component is neither
+reasoned over nor validated again. A source whose data states axioms (sub-classes, domains,
+characteristics …) can reach every other source's inferences, so then all sources are one component.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from clustergraph.load import source_folders
+from clustergraph.rules import RULES_DIR
+
+_DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+_DECLARATIONS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
+
+
+@dataclass(frozen=True)
+class Component:
+    sources: tuple[str, ...]
+    digest: str
+
+
+def source_digests(project_dir: Path) -> dict[str, str]:
+    """Each source's digest: the names and bytes of its Turtle files."""
+    return {folder.name: _files_digest(sorted(folder.rglob("*.ttl")), folder) for folder in source_folders(project_dir)}
+
+
+def schema_digest(project_dir: Path) -> str:
+    """What every source's results depend on: ontology, shapes, reasoning rules, package version."""
+    schema = [*sorted((project_dir / "ontology").glob("*.ttl")), *sorted((project_dir / "shapes").glob("*.ttl"))]
+    rules = sorted(p for p in RULES_DIR.rglob("*") if p.suffix in {".rq", ".ru"})
+    return _sha(version("clustergraph"), _files_digest(schema, project_dir), _files_digest(rules, RULES_DIR))
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The components, in a stable order, and the component each resource of the data belongs to."""
+
+    components: tuple[Component, ...]
+    owner: Mapping[Node, Component]
+
+    def split(self, inferred: Graph, among: Sequence[Component]) -> dict[Component, Graph]:
+        """The inferred triples of several components, reasoned together, apart again: a triple goes to
+        the component that owns its subject; one about no component's resource (about an ontology
+        term, say) follows from the ontology alone and goes to each."""
+        parts = {component: Graph() for component in among}
+        for triple in inferred:
+            component = self.owner.get(triple[0])
+            for part in [parts[component]] if component in parts else parts.values():
+                part.add(triple)
+        return parts
+
+
+def components(data: Mapping[str, Graph], ontology: Graph, digests: Mapping[str, str], schema: str) -> Grouping:
+    """The sources grouped by shared resources, each group with its digest."""
+    names = sorted(data)
+    if any(_states_axioms(graph) for graph in data.values()):
+        groups, resources = ([names] if names else []), {}
+    else:
+        inert = _inert_properties(ontology)
+        resources = {name: _resources(data[name], ontology, inert) for name in names}
+        groups = _connected(names, resources)
+    found = tuple(Component(tuple(group), _sha(schema, *(f"{n}={digests[n]}" for n in group))) for group in groups)
+    of_source = {name: component for component in found for name in component.sources}
+    owner = {node: of_source[name] for name, nodes in resources.items() for node, strong in nodes.items() if strong}
+    return Grouping(found, owner)
+
+
+class Cache:
+    """Inferred triples (N-Triples) and SHACL verdicts of components, by digest. A missing folder is empty."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._folder = folder
+
+    def inferred(self, component: Component) -> Graph | None:
+        path = self._path(component, "inferred.nt")
+        return Graph().parse(path, format="nt") if path is not None and path.is_file() else None
+
+    def keep_inferred(self, component: Component, inferred: Graph) -> None:
+        path = self._path(component, "inferred.nt")
+        if path is not None:
+            self._write(path, inferred.serialize(format="nt", encoding="utf-8"))
+
+    def conforms(self, component: Component) -> bool:
+        path = self._path(component, "conforms")
+        return path is not None and path.is_file()
+
+    def keep_conforms(self, component: Component) -> None:
+        path = self._path(component, "conforms")
+        if path is not None:
+            self._write(path, b"")
+
+    def _path(self, component: Component, name: str) -> Path | None:
+        return None if self._folder is None else self._folder / component.digest / name
+
+    @staticmethod
+    def _write(path: Path, content: bytes) -> None:
+        """Write beside, then rename: a build stopped half-way leaves no half-written entry."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(content)
+        partial.replace(path)
+
+
+def _is_axiom(predicate: Node) -> bool:
+    return str(predicate).startswith((str(RDFS), str(OWL))) and predicate not in _DATA_LEVEL
+
+
+def _states_axioms(graph: Graph) -> bool:
+    """Whether the data says something about classes or properties (an axiom), not only about resources."""
+    for predicate, obj in graph.predicate_objects():
+        if predicate == RDF.type:
+            if isinstance(obj, URIRef) and obj.startswith(str(OWL)) and obj not in (OWL.NamedIndividual, OWL.Thing):
+                return True
+        elif _is_axiom(predicate):
+            return True
+    return False
+
+
+def _inert_properties(ontology: Graph) -> set[Node]:
+    """Properties no axiom mentions: only declared, annotated and given a domain (which types the subject)."""
+    mentioned = {o for _, p, o in ontology if p != RDF.type}
+    inert: set[Node] = set()
+    for prop in set(ontology.subjects(RDF.type, None)) - mentioned:
+        statements = list(ontology.predicate_objects(prop))
+        if all(
+            (p == RDF.type and o in _DECLARATIONS) or p == RDFS.domain or not _is_axiom(p)
+            for p, o in statements
+        ) and any(p == RDF.type and o in _DECLARATIONS for p, o in statements):
+            inert.add(prop)
+    return inert
+
+
+def _resources(graph: Graph, ontology: Graph, inert: set[Node]) -> dict[Node, bool]:
+    """The resources a source mentions (less the ontology's terms and the classes it types with), each
+    with whether this source describes it or links to it through a property with axioms (True), or
+    only points at it through inert properties (False)."""
+    terms = set(ontology.subjects())
+    found: dict[Node, bool] = {}
+    for subject, predicate, obj in graph:
+        found[subject] = True
+        if predicate != RDF.type and not isinstance(obj, Literal):
+            found[obj] = found.get(obj, False) or predicate not in inert
+    return {node: strong for node, strong in found.items() if node not in terms}
+
+
+def _connected(names: list[str], resources: Mapping[str, Mapping[Node, bool]]) -> list[list[str]]:
+    parent = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    users: dict[Node, list[str]] = {}
+    strong: set[Node] = set()
+    for name in names:
+        for resource, linked in resources[name].items():
+            users.setdefault(resource, []).append(name)
+            if linked:
+                strong.add(resource)
+    for resource in strong:
+        first, *others = users[resource]
+        for other in others:
+            parent[root(other)] = root(first)
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(root(name), []).append(name)
+    return sorted(groups.values())
+
+
+def _files_digest(files: Iterable[Path], root: Path) -> str:
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def _sha(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
