@@ -126,11 +126,11 @@ BROKEN_DATA = [
         id="wikidata-item-not-verified",
     ),
     pytest.param(
-        "year-not-a-gyear.ttl",
+        "year-not-an-integer.ttl",
         {(ID["institution/new-carolina"], CG.establishedIn)},
         SHAPES.YearShape,
-        "cg:establishedIn is one year, typed xsd:gYear",
-        id="year-not-a-gyear",
+        "cg:establishedIn is a year, four digits typed xsd:integer",
+        id="year-not-an-integer",
     ),
     pytest.param(
         "undeclared-term.ttl",

@@ -37,6 +37,8 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         f"release written to {result.release_dir}: {triples['ontology']} ontology, "
         f"{triples['asserted_data']} asserted and {triples['inferred']} inferred triples ({timings})"
     )
+    for contested in result.contested:
+        print(f"warning: contested: {contested.render()}", file=sys.stderr)
     return EXIT_OK
 
 
