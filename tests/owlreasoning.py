@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import OWL, Graph
 
 
 def hermit_inconsistencies(graph: Graph, workdir: Path) -> list[str]:
@@ -12,7 +12,10 @@ def hermit_inconsistencies(graph: Graph, workdir: Path) -> list[str]:
     import owlready2
 
     owl_file = workdir / "merged.owl"
-    graph.serialize(owl_file, format="xml")
+    merged = Graph()
+    # The graph already holds what its modules import; left in, owlready2 would fetch them from the web.
+    merged += ((s, p, o) for s, p, o in graph if p != OWL.imports)
+    merged.serialize(owl_file, format="xml")
     world = owlready2.World()
     loaded = world.get_ontology(owl_file.as_uri()).load()
     try:

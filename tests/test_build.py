@@ -41,6 +41,12 @@ def test_release_holds_every_artifact_and_each_parses(release_dir: Path) -> None
     assert names == {str(ONTOLOGY_GRAPH), source_graph(SOURCE), str(INFERRED_GRAPH)}
 
 
+def test_every_source_folder_is_its_own_named_graph(built_all: BuildResult, project_dir: Path) -> None:
+    sources = {source_graph(folder.name) for folder in (project_dir / "data").iterdir() if folder.is_dir()}
+    assert set(built_all.report["graphs"]) == {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)} | sources
+    assert built_all.report["triples"]["asserted_data"] <= sum(built_all.report["graphs"][s] for s in sources)
+
+
 def test_inferred_triples_are_kept_apart_from_asserted_ones(release_store: ox.Store) -> None:
     inferred = set(ox_triples(release_store, str(INFERRED_GRAPH)))
     asserted = set(ox_triples(release_store, source_graph(SOURCE)))
@@ -63,10 +69,10 @@ def test_report_counts_triples_and_says_where_the_time_went(built: BuildResult) 
 
 
 def test_two_builds_of_the_same_sources_write_the_same_dataset(
-    built: BuildResult, project_dir: Path, tmp_path: Path
+    built_all: BuildResult, project_dir: Path, tmp_path: Path
 ) -> None:
     again = build(project_dir, tmp_path / "release")
-    assert (again.release_dir / "dataset.nq").read_bytes() == (built.release_dir / "dataset.nq").read_bytes()
+    assert (again.release_dir / "dataset.nq").read_bytes() == (built_all.release_dir / "dataset.nq").read_bytes()
 
 
 def _existing_release(project: Path, tmp_path: Path) -> Path:

@@ -92,6 +92,7 @@ def test_a_second_source_adds_a_statement_without_merging_or_refusal(
     _add_source(project_copy, statement)
     result = build(project_copy, tmp_path / "release")  # SHACL and the checks accept it, or this raises
     assert source_graph(SECOND) in result.report["graphs"]
+    assert [w.split(" ", 1)[0] for w in result.warnings] == [f"data/{SECOND}/"]  # it has no manifest
     assert _merges(result) == []
     found = {(c.subject, c.property) for c in result.contested}
     assert found == ({(str(contested[0]), str(contested[1]))} if contested else set())

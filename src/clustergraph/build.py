@@ -25,6 +25,7 @@ class BuildResult:
     release_dir: Path
     report: dict[str, Any]
     contested: tuple[Contested, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 class _Stopwatch:
@@ -52,7 +53,9 @@ def build(project_dir: Path, release_dir: Path) -> BuildResult:
         contested = contested_values(sources.data, single_valued_properties(sources.per_source_shapes))
     release = Release(ontology=sources.ontology, data=sources.data, inferred=inferred)
     report = write_release(release, release_dir, watch.timings)  # times its own writing
-    return BuildResult(release_dir=release_dir, report=report, contested=tuple(contested))
+    return BuildResult(
+        release_dir=release_dir, report=report, contested=tuple(contested), warnings=tuple(sources.warnings)
+    )
 
 
 def check(sources: Sources, project_dir: Path) -> ValidationReport:

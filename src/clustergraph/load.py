@@ -10,14 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import PROV, Graph, URIRef
 from rdflib.term import Node
 
 from clustergraph.errors import BuildError
 from clustergraph.locate import subject_lines, syntax_error_place
-from clustergraph.namespaces import bind_prefixes
+from clustergraph.namespaces import bind_prefixes, source_graph
 
 PER_SOURCE_SHAPES = Path("shapes") / "per-source"
+MANIFEST_FILE = "manifest.ttl"
+EDIT_FILE = "clustergraph-edit.ttl"  # Protégé's entry point (see modules.py): imports, not content
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Sources:
     per_source_shapes: Graph = field(default_factory=Graph)
     origins: dict[Node, str] = field(default_factory=dict)
     source_origins: dict[str, dict[Node, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def add_source(self, name: str, paths: Iterable[Path], root: Path) -> None:
         """Load one source's files; its subjects remember their file and line, within the source and overall."""
@@ -43,11 +46,26 @@ class Sources:
         for subject, where in self.source_origins[name].items():
             self.origins.setdefault(subject, where)
 
+    def warn_about_missing_manifests(self) -> None:
+        """A source folder without a manifest still builds; its record is then only what its Turtle says."""
+        for name, graph in self.data.items():
+            if not has_manifest(graph, name):
+                self.warnings.append(
+                    f"data/{name}/ has no manifest: no file gives <{source_graph(name)}> its primary source "
+                    "(prov:hadPrimarySource) and licence, so the graph's provenance is only what its passages "
+                    "say (prov:wasQuotedFrom); `clustergraph new-source` writes one"
+                )
+
     def all_data(self) -> Graph:
         merged = bind_prefixes(Graph())
         for graph in self.data.values():
             merged += graph
         return merged
+
+
+def has_manifest(graph: Graph, source: str) -> bool:
+    """Whether a source's graph describes itself: its name as an ontology header with its primary source."""
+    return (URIRef(source_graph(source)), PROV.hadPrimarySource, None) in graph
 
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
@@ -80,7 +98,8 @@ def load_files(paths: Iterable[Path], root: Path, origins: dict[Node, str]) -> G
 
 def load_project(project_dir: Path) -> Sources:
     origins: dict[Node, str] = {}
-    ontology = load_files((project_dir / "ontology").glob("*.ttl"), project_dir, origins)
+    ontology_files = (p for p in (project_dir / "ontology").glob("*.ttl") if p.name != EDIT_FILE)
+    ontology = load_files(ontology_files, project_dir, origins)
     if len(ontology) == 0:
         raise BuildError(f"{project_dir / 'ontology'}: no ontology Turtle found")
     shapes = load_files((project_dir / "shapes").glob("*.ttl"), project_dir, {})
@@ -88,6 +107,7 @@ def load_project(project_dir: Path) -> Sources:
     sources = Sources(ontology=ontology, data={}, shapes=shapes, per_source_shapes=per_source_shapes, origins=origins)
     for folder in sorted(p for p in (project_dir / "data").iterdir() if p.is_dir()):
         sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir)
+    sources.warn_about_missing_manifests()
     return sources
 
 
