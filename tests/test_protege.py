@@ -24,8 +24,8 @@ OWLAPI_JAR = Path("/usr/share/java/owlapi-distribution.jar")
 JAVA_TIMEOUT_S = 300
 
 needs_owlapi = pytest.mark.skipif(
-    shutil.which("javac") is None or not OWLAPI_JAR.is_file(),
-    reason="needs a JDK and Debian's libowlapi-java (.ci/run installs both)",
+    shutil.which("java") is None or not OWLAPI_JAR.is_file(),
+    reason="needs a Java runtime and Debian's libowlapi-java (.ci/run installs both)",
 )
 
 
@@ -59,18 +59,11 @@ def test_every_import_of_every_module_resolves_to_a_file_through_the_catalog() -
     assert data_files <= {catalog[iri] for iri in seen}, "a data file Protégé would not open"
 
 
-def _run_checker(project: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    classes = tmp_path / "classes"
-    classpath = f"{OWLAPI_JAR.parent}/*"
-    subprocess.run(
-        ["javac", "-cp", classpath, "-d", str(classes), str(CHECKER)],
-        check=True,
-        capture_output=True,
-        timeout=JAVA_TIMEOUT_S,
-    )
+def _run_checker(project: Path) -> subprocess.CompletedProcess[str]:
+    """Java's source launcher compiles the checker in memory: a runtime is enough, no JDK needed."""
     edit, catalog = project / "ontology" / EDIT_FILE, project / "ontology" / CATALOG_FILE
     return subprocess.run(
-        ["java", "-cp", f"{classpath}:{classes}", "CheckEditFile", str(edit), str(catalog)],
+        ["java", "-cp", f"{OWLAPI_JAR.parent}/*", str(CHECKER), str(edit), str(catalog)],
         capture_output=True,
         text=True,
         timeout=JAVA_TIMEOUT_S,
@@ -79,8 +72,8 @@ def _run_checker(project: Path, tmp_path: Path) -> subprocess.CompletedProcess[s
 
 @pytest.mark.slow
 @needs_owlapi
-def test_the_owl_api_opens_the_edit_file_as_owl2_dl_with_every_entity_labelled(tmp_path: Path) -> None:
-    run = _run_checker(PROJECT_DIR, tmp_path)
+def test_the_owl_api_opens_the_edit_file_as_owl2_dl_with_every_entity_labelled() -> None:
+    run = _run_checker(PROJECT_DIR)
     assert run.returncode == 0, run.stdout + run.stderr[-3000:]
     summary = run.stdout.strip().splitlines()[-1]
     assert summary.endswith("problems=0")
@@ -100,6 +93,6 @@ def test_the_owl_api_check_finds_what_protege_would_stumble_on(tmp_path: Path) -
     south_carolina.write_text(
         text.replace("cg:establishedIn 2005 ;", 'cg:establishedIn "2005"^^xsd:gYear ;'), encoding="utf-8"
     )
-    run = _run_checker(project, tmp_path)
+    run = _run_checker(project)
     assert run.returncode == 1
     assert "PROFILE" in run.stdout and "gYear" in run.stdout

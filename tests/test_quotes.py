@@ -95,3 +95,11 @@ def test_provenance_is_stated_on_source_graphs_not_on_the_things_they_describe(b
 
 def _has_manifest(folder: Path) -> bool:
     return has_manifest(_graph(folder), folder.name)
+
+
+def test_every_attribution_is_the_articles_own_words(article_data: Graph, article_text: str) -> None:
+    """«по мнению экспертов» and the like are quoted, like passages: a view the article names, not ours."""
+    attributions = [a for a in article_data.objects(None, CG.attribution) if getattr(a, "language", None) == "ru"]
+    assert attributions
+    article = _letters(article_text)
+    assert [str(a) for a in attributions if _letters(str(a)) not in article] == []

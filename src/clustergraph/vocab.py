@@ -61,6 +61,7 @@ class CG_TERMS(DefinedNamespace):
     activeSince: URIRef
     attestedBy: URIRef
     attests: URIRef
+    attribution: URIRef
     authorNames: URIRef
     citesSource: URIRef
     clusterCount: URIRef
