@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import DCTERMS, PROV
 
 from clustergraph.build import BuildResult
 from clustergraph.load import has_manifest, parse_turtle
@@ -103,3 +103,17 @@ def test_every_attribution_is_the_articles_own_words(article_data: Graph, articl
     assert attributions
     article = _letters(article_text)
     assert [str(a) for a in attributions if _letters(str(a)) not in article] == []
+
+
+def test_the_articles_keywords_audience_and_latin_names_are_its_own_words(
+    article_data: Graph, article_text: str
+) -> None:
+    """What the article says about itself is copied from it: its keywords, audience and transliterations."""
+    article = _letters(article_text)
+    own_words = [
+        *article_data.objects(ARTICLE_SOURCE, DCTERMS.subject),
+        *article_data.objects(ARTICLE_SOURCE, CG.intendedAudience),
+        *article_data.objects(None, CG.authorNamesLatin),
+    ]
+    assert len(own_words) >= 6 + 2 + 4
+    assert [str(w) for w in own_words if _letters(str(w)) not in article] == []

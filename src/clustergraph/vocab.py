@@ -63,6 +63,7 @@ class CG_TERMS(DefinedNamespace):
     attests: URIRef
     attribution: URIRef
     authorNames: URIRef
+    authorNamesLatin: URIRef
     citesSource: URIRef
     clusterCount: URIRef
     clusterCountMoreThan: URIRef
@@ -83,8 +84,10 @@ class CG_TERMS(DefinedNamespace):
     inRegion: URIRef
     initialFocus: URIRef
     instrumentUsedIn: URIRef
+    intendedAudience: URIRef
     involvedInCase: URIRef
     involvesInstitution: URIRef
+    issueMonth: URIRef
     laterFocus: URIRef
     leadInstitution: URIRef
     leadsCase: URIRef
