@@ -42,10 +42,11 @@ def _free_port() -> int:
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
-    for folder in ("ontology", "data", "shapes", "queries", "tests"):
+    for folder in ("ontology", "data", "shapes", "queries", "tests", "src"):
         shutil.copytree(PROJECT_DIR / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "pyproject.toml", "CONTRIBUTING.md"):
-        shutil.copy2(PROJECT_DIR / name, copy / name)  # keeps mtimes: make sees the install as current
+    for top_level in PROJECT_DIR.iterdir():  # Makefile, pyproject.toml, CONTRIBUTING.md, LICENSE …
+        if top_level.is_file() and not top_level.name.startswith("."):
+            shutil.copy2(top_level, copy / top_level.name)  # keeps mtimes: make sees the install as current
     (copy / ".venv").symlink_to(PROJECT_DIR / ".venv")
     shared = PROJECT_DIR.parent / "shared"
     if shared.is_dir():

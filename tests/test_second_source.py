@@ -102,7 +102,8 @@ def test_the_examples_graph_downloads_on_its_own(example_client: TestClient) -> 
 @pytest.mark.skipif(os.environ.get(CHILD_RUN) == "1", reason="already the copy's own run")
 def test_dropping_the_example_into_data_leaves_the_test_suite_green(project_dir: Path, tmp_path: Path) -> None:
     """An editor's loop in a copy of the repository: drop the folder in, validate, `make fmt`, `make test`."""
-    copy = _project_with_example(project_dir, tmp_path / "repo", ("ontology", "data", "shapes", "queries", "tests"))
+    folders = ("ontology", "data", "shapes", "queries", "tests", "src")
+    copy = _project_with_example(project_dir, tmp_path / "repo", folders)
     files = [str(p) for p in sorted((copy / "data" / NAME).glob("*.ttl"))]
     assert main(["--project", str(copy), "validate", *files]) == 0
     assert main(["--project", str(copy), "modules"]) == 0  # what `make fmt` runs first
@@ -110,8 +111,9 @@ def test_dropping_the_example_into_data_leaves_the_test_suite_green(project_dir:
     shared = project_dir.parent / "shared"
     if shared.is_dir():  # the article's text, which the quote tests read from beside the repository
         (tmp_path / "shared").symlink_to(shared)
-    for name in ("pyproject.toml", "CONTRIBUTING.md"):
-        shutil.copy(project_dir / name, copy / name)
+    for top_level in project_dir.iterdir():  # pyproject.toml, CONTRIBUTING.md, LICENSE, CITATION.cff …
+        if top_level.is_file() and not top_level.name.startswith("."):
+            shutil.copy2(top_level, copy / top_level.name)
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--ignore=tests/store", "tests"],
         cwd=copy,
