@@ -77,7 +77,7 @@ def _fmt(args: argparse.Namespace, settings: Settings) -> int:
 def _modules(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.modules import write_modules
 
-    for path in write_modules(_project_dir(args, settings)):
+    for path in write_modules(settings.project_dir):
         print(f"updated {path}")
     return EXIT_OK
 
@@ -85,7 +85,7 @@ def _modules(args: argparse.Namespace, settings: Settings) -> int:
 def _new_source(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.scaffold import new_source
 
-    written = new_source(_project_dir(args, settings), args.slug, label_en=args.label_en, label_ru=args.label_ru)
+    written = new_source(settings.project_dir, args.slug, label_en=args.label_en, label_ru=args.label_ru)
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK
