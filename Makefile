@@ -42,6 +42,7 @@ serve: release/report.json
 	$(BIN)/clustergraph serve --host $(HOST) --port $(PORT)
 
 fmt: $(STAMP)
+	$(BIN)/clustergraph modules
 	$(BIN)/clustergraph fmt ontology shapes data
 
 bench: $(STAMP) release/report.json

@@ -2,8 +2,10 @@
 
 The issue's yardstick for compile cost (about 10^5 asserted triples at 60 copies) and, in the tests, a
 valid new source to add to a running service. Every resource IRI of a copy `n` gets the slug prefix
-`copy-n-` (the Turtle files name resources through `…/id/{kind}/` prefixes), and every language-tagged
-literal a ` (copy n)` suffix, so that labels stay unique across sources.
+`copy-n-` (the Turtle files name resources through `…/id/{kind}/` prefixes), the source's named graph
+and its modules (`…/graph/source/{source}…`, written out in full in the manifest and module headers) the
+copy's folder name, and every language-tagged literal a ` (copy n)` suffix, so that labels stay unique
+across sources.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from clustergraph.namespaces import ID
+from clustergraph.namespaces import ID, source_graph
 
 _RESOURCE_PREFIX = re.compile(r"(@prefix [a-z-]+: <" + re.escape(str(ID)) + r"[a-z-]+/)>")
 _TAGGED_LITERAL = re.compile(r'("(?:[^"\\]|\\.)*)("@(?:en|ru)\b)')
@@ -22,6 +24,7 @@ def replicate_source(source: Path, target: Path, copy: int) -> Path:
     for path in sorted(source.rglob("*.ttl")):
         text = _RESOURCE_PREFIX.sub(rf"\1copy-{copy}->", path.read_text(encoding="utf-8"))
         text = _TAGGED_LITERAL.sub(rf"\1 (copy {copy})\2", text)
+        text = re.sub(re.escape(source_graph(source.name)) + r"\b", source_graph(target.name), text)
         destination = target / path.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(text, encoding="utf-8")

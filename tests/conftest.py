@@ -1,7 +1,13 @@
-"""Session fixtures: the real project built once into a temporary release, and that release loaded."""
+"""Session fixtures: the article built alone into a temporary release, every source built together, and the article.
+
+Expectations that belong to one source (`tests/expected/`, the article's quotes) are evaluated on a build
+of the ontology with that source alone, reasoning included, so that adding a source to `data/` cannot
+change them; invariants that hold for every source use `built_all`, the build of everything in `data/`.
+"""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +18,15 @@ from clustergraph.dataset import load_release
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ARTICLE = PROJECT_DIR.parent / "shared" / "seed" / "000_28e98c03ca20fcf4.txt"
+ARTICLE_SOURCE = "creative-economy-2017-07"
+
+
+def source_alone(project: Path, source: str, into: Path) -> Path:
+    """A copy of `project` with its ontology, shapes and queries and only one source in `data/`."""
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(project / folder, into / folder)
+    shutil.copytree(project / "data" / source, into / "data" / source)
+    return into
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +36,14 @@ def project_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The article alone: what `tests/expected/` describes, whatever else `data/` holds."""
+    root = tmp_path_factory.mktemp("article")
+    return build(source_alone(PROJECT_DIR, ARTICLE_SOURCE, root / "project"), root / "release")
+
+
+@pytest.fixture(scope="session")
+def built_all(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """Every source in `data/`, as `clustergraph build` writes the release."""
     return build(PROJECT_DIR, tmp_path_factory.mktemp("build") / "release")
 
 

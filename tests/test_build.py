@@ -41,6 +41,13 @@ def test_release_holds_every_artifact_and_each_parses(release_dir: Path) -> None
     assert names == {str(ONTOLOGY_GRAPH), source_graph(SOURCE), str(INFERRED_GRAPH)}
 
 
+def test_every_source_folder_is_its_own_named_graph(built_all: BuildResult, project_dir: Path) -> None:
+    sources = {source_graph(folder.name) for folder in (project_dir / "data").iterdir() if folder.is_dir()}
+    assert set(built_all.report["graphs"]) == {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH)} | sources
+    graphs = built_all.report["graphs"]
+    assert built_all.report["triples"]["asserted_data"] <= sum(graphs[s]["triples"] for s in sources)
+
+
 def test_inferred_triples_are_kept_apart_from_asserted_ones(release_store: ox.Store) -> None:
     inferred = set(ox_triples(release_store, str(INFERRED_GRAPH)))
     asserted = set(ox_triples(release_store, source_graph(SOURCE)))
@@ -63,10 +70,10 @@ def test_report_counts_triples_and_says_where_the_time_went(built: BuildResult) 
 
 
 def test_two_builds_of_the_same_sources_write_the_same_dataset(
-    built: BuildResult, project_dir: Path, tmp_path: Path
+    built_all: BuildResult, project_dir: Path, tmp_path: Path
 ) -> None:
     again = build(project_dir, tmp_path / "release")
-    assert (again.release_dir / "dataset.nq").read_bytes() == (built.release_dir / "dataset.nq").read_bytes()
+    assert (again.release_dir / "dataset.nq").read_bytes() == (built_all.release_dir / "dataset.nq").read_bytes()
 
 
 def _existing_release(project: Path, tmp_path: Path) -> Path:
@@ -86,9 +93,25 @@ def test_a_parse_error_names_the_file_and_writes_nothing(project_copy: Path, tmp
     broken = project_copy / "data" / SOURCE / "broken.ttl"
     broken.write_text("@prefix cg: <https://w3id.org/clustergraph/ontology#> .\ncg:x cg:y \n", encoding="utf-8")
     release = _existing_release(project_copy, tmp_path)
-    with pytest.raises(BuildError, match=r"broken\.ttl: does not parse as Turtle"):
+    with pytest.raises(BuildError, match=r"broken\.ttl:2:10: does not parse as Turtle: objectList expected"):
         build(project_copy, release)
     _assert_untouched(release)
+
+
+def test_an_unbound_prefix_names_the_file_the_line_and_the_prefix(project_copy: Path, tmp_path: Path) -> None:
+    broken = project_copy / "data" / SOURCE / "oregon-more.ttl"
+    broken.write_text(
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n\n"
+        "<https://w3id.org/clustergraph/id/case/oregon> cg:attestedBy\n"
+        '    <https://w3id.org/clustergraph/id/passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as failure:
+        build(project_copy, tmp_path / "release")
+    first_line, shown, caret = str(failure.value).splitlines()
+    assert first_line == f'{broken}:5:5: does not parse as Turtle: Prefix "bibo:" not bound'
+    assert shown.strip() == 'bibo:shortTitle "Oregon" .'
+    assert caret.index("^") == shown.index("bibo:")
 
 
 def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(project_copy: Path, tmp_path: Path) -> None:
@@ -102,8 +125,7 @@ def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(proj
     release = _existing_release(project_copy, tmp_path)
     with pytest.raises(ValidationFailed) as failure:
         build(project_copy, release)
-    assert "bad-case.ttl" in failure.value.report
-    assert "case:nowhere" in failure.value.report
+    assert f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: case:nowhere" in failure.value.report
     assert "cg:inRegion" in failure.value.report
     _assert_untouched(release)
 
@@ -126,7 +148,7 @@ def test_cli_build_exits_non_zero_with_a_readable_message(
     (project_copy / "ontology" / "clustergraph.ttl").write_text("this is not turtle", encoding="utf-8")
     code = main(["--project", str(project_copy), "--release", str(tmp_path / "release"), "build"])
     assert code == 1
-    assert "clustergraph.ttl: does not parse as Turtle" in capsys.readouterr().err
+    assert "clustergraph.ttl:1:1: does not parse as Turtle: Keyword 'this' was ancient N3" in capsys.readouterr().err
     assert not (tmp_path / "release").exists()
 
 

@@ -15,20 +15,23 @@ from typing import Any
 
 from rdflib import Graph
 
+from clustergraph.contested import Contested, contested_values, single_valued_properties
 from clustergraph.incremental import Cache, Component, Grouping, components, schema_digest, source_digests
-from clustergraph.load import Sources, load_files, load_project, source_folders
+from clustergraph.load import Sources, load_project, source_folders
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.reason import infer
 from clustergraph.release import Release, write_release
 from clustergraph.settings import Reasoner
-from clustergraph.validate import ValidationReport, run_checks, validate_data, validate_ontology
+from clustergraph.validate import ValidationReport, refuse_derived_merges, validate_ontology, validate_sources
 
 
 @dataclass(frozen=True)
 class BuildResult:
     release_dir: Path
     report: dict[str, Any]
+    contested: tuple[Contested, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def version(self) -> Path:
@@ -77,7 +80,9 @@ def build(
     with watch.phase("reason", total=len(groups)):
         inferred, reasoned = _reason(sources, grouping, cache, reasoner, watch.progress)
     with watch.phase("validate", total=len(groups)):
+        refuse_derived_merges(inferred)
         validated = check(sources, project_dir, groups, cache, watch.progress)[1]
+        contested = contested_values(sources.data, single_valued_properties(sources.per_source_shapes))
     release = Release(
         ontology=sources.ontology,
         data=sources.data,
@@ -87,7 +92,9 @@ def build(
     )
     with watch.phase("write"):  # the report records the write phase as write_release measures it
         report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb)
-    return BuildResult(release_dir=release_dir, report=report)
+    return BuildResult(
+        release_dir=release_dir, report=report, contested=tuple(contested), warnings=tuple(sources.warnings)
+    )
 
 
 def _reason(
@@ -122,16 +129,15 @@ def check(
     cache: Cache | None = None,
     progress: Progress | None = None,
 ) -> tuple[ValidationReport, int]:
-    """Validate the ontology, each component's data (SHACL) and the whole data (the quality checks, which
-    compare sources, e.g. for duplicate labels); raise ValidationFailed with the readable report if any
-    fails. Returns the report and how many components SHACL checked (the others were cached as valid)."""
+    """Validate the ontology and each component's sources: the shapes over the component's data together
+    (so that links between its sources resolve), the per-source shapes and the quality checks in each
+    source graph on its own; raise ValidationFailed with the readable report if any fails. Returns the
+    report and how many components were checked (the others were cached as valid)."""
     cache = cache or Cache(None)
     report = validate_ontology(sources.ontology, shapes=sources.shapes)
     todo = [c for c in groups if not cache.conforms(c)] if groups is not None else [_everything(sources)]
     if todo:  # together, as for reasoning: SHACL judges each node by its own component's triples
-        part = validate_data(
-            _merged(sources, todo), ontology=sources.ontology, shapes=sources.shapes, origins=sources.origins
-        )
+        part = _validate_sources(sources, project_dir, [name for c in todo for name in c.sources])
         if part.conforms:
             for component in todo:
                 cache.keep_conforms(component)
@@ -139,9 +145,6 @@ def check(
     if progress is not None:
         for component in groups or []:
             progress.step(_name(component))
-    report += run_checks(
-        sources.ontology + sources.all_data(), project_dir / "queries" / "checks", origins=sources.origins
-    )
     report.raise_for_violations("the ontology and data")
     return report, len(todo)
 
@@ -165,11 +168,17 @@ def _name(component: Component) -> str:
 def validate_files(project_dir: Path, files: Sequence[Path]) -> ValidationReport:
     """Validate extra Turtle together with the repository's data, so links to existing resources resolve."""
     sources = load_project(project_dir)
-    sources.data["<validated files>"] = load_files(files, project_dir, sources.origins)
-    return validate_data(
-        sources.all_data(),
+    sources.add_source("<validated files>", files, project_dir)
+    return _validate_sources(sources, project_dir, sorted(sources.data))
+
+
+def _validate_sources(sources: Sources, project_dir: Path, names: Sequence[str]) -> ValidationReport:
+    return validate_sources(
+        {name: sources.data[name] for name in names},
         ontology=sources.ontology,
         shapes=sources.shapes,
+        per_source_shapes=sources.per_source_shapes,
         origins=sources.origins,
+        source_origins=sources.source_origins,
         checks_dir=project_dir / "queries" / "checks",
     )

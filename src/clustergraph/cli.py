@@ -51,6 +51,10 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
         f"peak RSS {peak:.0f} MiB; of {work['components']} groups of sources, {work['reasoned']} reasoned "
         f"and {work['validated']} validated, the others unchanged)"
     )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for contested in result.contested:
+        print(f"warning: contested: {contested.render()}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -82,6 +86,23 @@ def _fmt(args: argparse.Namespace, settings: Settings) -> int:
     for path in changed:
         print(f"{'would reformat' if args.check else 'reformatted'} {path}")
     return EXIT_FAILED if args.check and changed else EXIT_OK
+
+
+def _modules(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.modules import write_modules
+
+    for path in write_modules(settings.project_dir):
+        print(f"updated {path}")
+    return EXIT_OK
+
+
+def _new_source(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.scaffold import new_source
+
+    written = new_source(settings.project_dir, args.slug, label_en=args.label_en, label_ru=args.label_ru)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -164,6 +185,17 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="+", type=Path)
     fmt.add_argument("--check", action="store_true", help="only say which files are not canonical")
     fmt.set_defaults(run=_fmt)
+
+    new = commands.add_parser("new-source", help="start data/SLUG/: a manifest and a commented case file")
+    new.add_argument("slug", help="the source's slug, e.g. regional-studies-2024-03")
+    new.add_argument("--label-en", required=True, help="the source, named in English")
+    new.add_argument("--label-ru", required=True, help="the source, named in Russian")
+    new.set_defaults(run=_new_source)
+
+    modules = commands.add_parser(
+        "modules", help="update Protégé's edit file, catalog and module headers from the folders in data/"
+    )
+    modules.set_defaults(run=_modules)
 
     load_remote = commands.add_parser(
         "load-remote", help="put the release into $CLUSTERGRAPH_REMOTE_STORE_URL (Graph Store Protocol)"

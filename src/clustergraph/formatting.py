@@ -1,4 +1,8 @@
-"""`clustergraph fmt`: rewrite hand-edited Turtle in canonical form (see canonical.py)."""
+"""`clustergraph fmt`: rewrite hand-edited Turtle in canonical form (see canonical.py), keeping its comments.
+
+Comments on their own lines survive (comments.py); a file with a comment after Turtle on the same line
+is not rewritten: `fmt` stops and names the lines, since putting that comment elsewhere would be a guess.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from clustergraph.canonical import canonical_turtle
+from clustergraph.comments import end_of_line_comments, read_comments, with_comments
+from clustergraph.errors import BuildError
 from clustergraph.load import parse_turtle
 
 
@@ -17,13 +23,25 @@ def turtle_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def canonical_text(path: Path) -> str:
+    """The canonical form of one file, with its full-line comments where they belong."""
+    text = path.read_text(encoding="utf-8")
+    trailing = end_of_line_comments(text)
+    if trailing:
+        lines = ", ".join(map(str, trailing))
+        raise BuildError(
+            f"{path}: line(s) {lines} end with a comment, which `fmt` cannot place without guessing: put each "
+            "on a line of its own (fmt keeps those), or into skos:editorialNote (Protégé keeps that too)"
+        )
+    return with_comments(canonical_turtle(parse_turtle(path)), read_comments(text))
+
+
 def format_paths(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
     """The files whose text is not canonical; rewritten unless `check`. A file that does not parse is an error."""
     changed = []
     for path in turtle_files(paths):
-        text = path.read_text(encoding="utf-8")
-        canonical = canonical_turtle(parse_turtle(path))
-        if text != canonical:
+        canonical = canonical_text(path)
+        if path.read_text(encoding="utf-8") != canonical:
             changed.append(path)
             if not check:
                 path.write_text(canonical, encoding="utf-8")

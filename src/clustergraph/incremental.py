@@ -27,6 +27,10 @@ from clustergraph.load import source_folders
 from clustergraph.rules import RULES_DIR
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
+# A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and
+# imports; no OWL 2 RL rule reads them.
+_HEADER = {OWL.imports, OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.backwardCompatibleWith}
+_NOT_AXIOM_TYPES = {OWL.NamedIndividual, OWL.Thing, OWL.Ontology}
 _DECLARATIONS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
 
 
@@ -42,8 +46,13 @@ def source_digests(project_dir: Path) -> dict[str, str]:
 
 
 def schema_digest(project_dir: Path) -> str:
-    """What every source's results depend on: ontology, shapes, reasoning rules, package version."""
-    schema = [*sorted((project_dir / "ontology").glob("*.ttl")), *sorted((project_dir / "shapes").glob("*.ttl"))]
+    """What every source's results depend on: ontology, shapes (per-source ones too), quality checks,
+    reasoning rules, package version."""
+    schema = [
+        *sorted((project_dir / "ontology").glob("*.ttl")),
+        *sorted((project_dir / "shapes").rglob("*.ttl")),
+        *sorted((project_dir / "queries" / "checks").glob("*.rq")),
+    ]
     rules = sorted(p for p in RULES_DIR.rglob("*") if p.suffix in {".rq", ".ru"})
     return _sha(version("clustergraph"), _files_digest(schema, project_dir), _files_digest(rules, RULES_DIR))
 
@@ -119,14 +128,14 @@ class Cache:
 
 
 def _is_axiom(predicate: Node) -> bool:
-    return str(predicate).startswith((str(RDFS), str(OWL))) and predicate not in _DATA_LEVEL
+    return str(predicate).startswith((str(RDFS), str(OWL))) and predicate not in _DATA_LEVEL | _HEADER
 
 
 def _states_axioms(graph: Graph) -> bool:
     """Whether the data says something about classes or properties (an axiom), not only about resources."""
     for predicate, obj in graph.predicate_objects():
         if predicate == RDF.type:
-            if isinstance(obj, URIRef) and obj.startswith(str(OWL)) and obj not in (OWL.NamedIndividual, OWL.Thing):
+            if isinstance(obj, URIRef) and obj.startswith(str(OWL)) and obj not in _NOT_AXIOM_TYPES:
                 return True
         elif _is_axiom(predicate):
             return True

@@ -1,4 +1,4 @@
-"""Reading the hand-edited sources: ontology/, data/<source>/, shapes/.
+"""Reading the hand-edited sources: ontology/, data/<source>/, shapes/ (and shapes/per-source/).
 
 A parse error becomes a BuildError that names the file and the line; every subject remembers the file
 that defined it, so a validation report can say where to look.
@@ -10,21 +10,51 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import PROV, Graph, URIRef
 from rdflib.term import Node
 
 from clustergraph.errors import BuildError
-from clustergraph.namespaces import bind_prefixes
+from clustergraph.locate import subject_lines, syntax_error_place
+from clustergraph.namespaces import bind_prefixes, source_graph
+
+PER_SOURCE_SHAPES = Path("shapes") / "per-source"
+MANIFEST_FILE = "manifest.ttl"
+EDIT_FILE = "clustergraph-edit.ttl"  # Protégé's entry point (see modules.py): imports, not content
 
 
 @dataclass
 class Sources:
-    """Everything the build reads, kept apart: ontology, each source's data, shapes."""
+    """Everything the build reads, kept apart: ontology, each source's data, shapes.
+
+    `shapes` run over the merged data, so that links between sources resolve; `per_source_shapes` hold
+    the rules "one value per …" that a second source may legitimately break, and run in each source
+    graph on its own.
+    """
 
     ontology: Graph
     data: dict[str, Graph]
     shapes: Graph
+    per_source_shapes: Graph = field(default_factory=Graph)
     origins: dict[Node, str] = field(default_factory=dict)
+    source_origins: dict[str, dict[Node, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def add_source(self, name: str, paths: Iterable[Path], root: Path) -> None:
+        """Load one source's files; its subjects remember their file and line, within the source and overall."""
+        self.source_origins[name] = {}
+        self.data[name] = load_files(paths, root, self.source_origins[name])
+        for subject, where in self.source_origins[name].items():
+            self.origins.setdefault(subject, where)
+
+    def warn_about_missing_manifests(self) -> None:
+        """A source folder without a manifest still builds; its record is then only what its Turtle says."""
+        for name, graph in self.data.items():
+            if not has_manifest(graph, name):
+                self.warnings.append(
+                    f"data/{name}/ has no manifest: no file gives <{source_graph(name)}> its primary source "
+                    "(prov:hadPrimarySource) and licence, so the graph's provenance is only what its passages "
+                    "say (prov:wasQuotedFrom); `clustergraph new-source` writes one"
+                )
 
     def all_data(self) -> Graph:
         merged = bind_prefixes(Graph())
@@ -33,22 +63,35 @@ class Sources:
         return merged
 
 
+def has_manifest(graph: Graph, source: str) -> bool:
+    """Whether a source's graph describes itself: its name as an ontology header with its primary source."""
+    return (URIRef(source_graph(source)), PROV.hadPrimarySource, None) in graph
+
+
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one file; a syntax error names the file, the line, the column and the parser's reason."""
     graph = into if into is not None else bind_prefixes(Graph())
     try:
         graph.parse(path, format="turtle")
     except Exception as error:  # rdflib raises several unrelated types for bad syntax
+        place = syntax_error_place(error)
+        if place is not None:
+            raise BuildError(place.render(path)) from error
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise BuildError(f"{path}: does not parse as Turtle: {first_line}") from error
     return graph
 
 
 def load_files(paths: Iterable[Path], root: Path, origins: dict[Node, str]) -> Graph:
+    """Parse the files into one graph; `origins` learns `file:line` for each subject (first file wins)."""
     graph = bind_prefixes(Graph())
     for path in sorted(paths):
         part = parse_turtle(path)
+        lines = subject_lines(path.read_text(encoding="utf-8"))
+        relative = _relative(path, root)
         for subject in set(part.subjects()):
-            origins.setdefault(subject, _relative(path, root))
+            line = lines.get(str(subject)) if isinstance(subject, URIRef) else None
+            origins.setdefault(subject, relative if line is None else f"{relative}:{line}")
         graph += part
     return graph
 
@@ -61,16 +104,19 @@ def source_folders(project_dir: Path) -> list[Path]:
 def load_project(project_dir: Path, on_source: Callable[[str], None] | None = None) -> Sources:
     """Every source; `on_source` hears the name of each source once it is loaded."""
     origins: dict[Node, str] = {}
-    ontology = load_files((project_dir / "ontology").glob("*.ttl"), project_dir, origins)
+    ontology_files = (p for p in (project_dir / "ontology").glob("*.ttl") if p.name != EDIT_FILE)
+    ontology = load_files(ontology_files, project_dir, origins)
     if len(ontology) == 0:
         raise BuildError(f"{project_dir / 'ontology'}: no ontology Turtle found")
-    data: dict[str, Graph] = {}
+    shapes = load_files((project_dir / "shapes").glob("*.ttl"), project_dir, {})
+    per_source_shapes = load_files((project_dir / PER_SOURCE_SHAPES).glob("*.ttl"), project_dir, {})
+    sources = Sources(ontology=ontology, data={}, shapes=shapes, per_source_shapes=per_source_shapes, origins=origins)
     for folder in source_folders(project_dir):
-        data[folder.name] = load_files(folder.rglob("*.ttl"), project_dir, origins)
+        sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir)
         if on_source is not None:
             on_source(folder.name)
-    shapes = load_files((project_dir / "shapes").glob("*.ttl"), project_dir, {})
-    return Sources(ontology=ontology, data=data, shapes=shapes, origins=origins)
+    sources.warn_about_missing_manifests()
+    return sources
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -73,7 +73,41 @@ def source_graph(name: str) -> str:
 
 
 def resource_iri(kind: str, slug: str) -> str:
+    """A shared resource, one for every source: `…/id/{kind}/{slug}` (a region, an institution …)."""
     return str(ID[f"{kind}/{slug}"])
+
+
+# What a source says in its own terms is scoped to it, so that the next source's passage no. 1, its case
+# description of Oregon or its typology of roles never lands on this one's IRI. Real-world things
+# (regions, clusters, institutions, instruments, bibliographic sources) stay shared.
+SCOPED_KINDS: tuple[str, ...] = (
+    "passage",
+    "lesson",
+    "case",
+    "conclusion",
+    "outcome",
+    "role",
+    "stage",
+    "facilitator-function",
+    "competence",
+    "focus",
+    "scheme",
+)
+
+
+def source_base(source: str) -> str:
+    """The base IRI of one source's own resources: its primary source's IRI, `…/id/source/{source}/`.
+
+    A source's Turtle declares it with `@base` and names its own resources relatively, `<passage/x>`.
+    """
+    return str(ID[f"source/{source}/"])
+
+
+def scoped_iri(source: str, kind: str, slug: str) -> str:
+    """A resource of one source (see SCOPED_KINDS): `…/id/source/{source}/{kind}/{slug}`."""
+    if kind not in SCOPED_KINDS:
+        raise ValueError(f"{kind!r} resources are shared, not scoped to a source: use resource_iri")
+    return f"{source_base(source)}{kind}/{slug}"
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -61,7 +61,9 @@ class CG_TERMS(DefinedNamespace):
     activeSince: URIRef
     attestedBy: URIRef
     attests: URIRef
+    attribution: URIRef
     authorNames: URIRef
+    authorNamesLatin: URIRef
     citesSource: URIRef
     clusterCount: URIRef
     clusterCountMoreThan: URIRef
@@ -82,8 +84,10 @@ class CG_TERMS(DefinedNamespace):
     inRegion: URIRef
     initialFocus: URIRef
     instrumentUsedIn: URIRef
+    intendedAudience: URIRef
     involvedInCase: URIRef
     involvesInstitution: URIRef
+    issueMonth: URIRef
     laterFocus: URIRef
     leadInstitution: URIRef
     leadsCase: URIRef

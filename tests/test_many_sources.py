@@ -1,0 +1,134 @@
+"""A second source may say more than the first: no merge, no inconsistency, no refusal — a contested value.
+
+Each scenario is one triple that a second article could plausibly state, dropped into a copy of the
+project as its own source. With the one-source model (functional and inverse-functional properties,
+`sh:maxCount 1` over the merged data) each of them merged individuals with `owl:sameAs`, made HermiT
+find the knowledge base inconsistent, or was refused by SHACL.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import OWL
+
+from clustergraph.build import BuildResult, build
+from clustergraph.errors import BuildError, ValidationFailed
+from clustergraph.load import load_project
+from clustergraph.namespaces import CG, ID, source_graph
+from owlreasoning import hermit_inconsistencies
+
+SECOND = "second-source"
+PREFIXES = """\
+@prefix cg: <https://w3id.org/clustergraph/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix id: <https://w3id.org/clustergraph/id/> .
+"""
+
+SCENARIOS = [
+    pytest.param(
+        "<https://w3id.org/clustergraph/id/lesson/north-rhine-westphalia-professional-secretariat>"
+        " cg:lessonOf <https://w3id.org/clustergraph/id/case/south-carolina> .",
+        (ID["lesson/north-rhine-westphalia-professional-secretariat"], CG.lessonOf),
+        id="the-secretariat-lesson-drawn-from-south-carolina-too",
+    ),
+    pytest.param(
+        "<https://w3id.org/clustergraph/id/competence/branding>"
+        " cg:competenceAtStage <https://w3id.org/clustergraph/id/stage/mature> .",
+        (ID["competence/branding"], CG.competenceAtStage),
+        id="branding-needed-at-another-stage",
+    ),
+    pytest.param(
+        '<https://w3id.org/clustergraph/id/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger .',
+        (ID["case/serbia"], CG.clusterCountMoreThan),
+        id="another-count-of-serbias-clusters",
+    ),
+    pytest.param(
+        "<https://w3id.org/clustergraph/id/stage/mature>"
+        " cg:nextStage <https://w3id.org/clustergraph/id/stage/growing> .",
+        None,
+        id="a-life-cycle-that-renews-into-growth",
+    ),
+    pytest.param(
+        "<https://w3id.org/clustergraph/id/source/cluster-initiative-greenbook-2013>"
+        ' cg:referenceNumber "12"^^xsd:positiveInteger .',
+        (ID["source/cluster-initiative-greenbook-2013"], CG.referenceNumber),
+        id="the-greenbook-as-another-articles-reference-12",
+    ),
+]
+
+
+@pytest.fixture
+def project_copy(project_dir: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(project_dir / folder, copy / folder)
+    return copy
+
+
+def _add_source(project: Path, statements: str) -> None:
+    folder = project / "data" / SECOND
+    folder.mkdir()
+    (folder / "statement.ttl").write_text(PREFIXES + statements + "\n", encoding="utf-8")
+
+
+def _merges(result: BuildResult) -> list[tuple[str, str]]:
+    quads = ox.parse(path=str(result.release_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    return [
+        (q.subject.value, q.object.value)
+        for q in quads
+        if q.predicate.value == str(OWL.sameAs) and q.subject != q.object
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("statement", "contested"), SCENARIOS)
+def test_a_second_source_adds_a_statement_without_merging_or_refusal(
+    statement: str, contested: tuple[str, str] | None, project_copy: Path, tmp_path: Path
+) -> None:
+    _add_source(project_copy, statement)
+    result = build(project_copy, tmp_path / "release")  # SHACL and the checks accept it, or this raises
+    assert source_graph(SECOND) in result.report["graphs"]
+    assert [w.split(" ", 1)[0] for w in result.warnings] == [f"data/{SECOND}/"]  # it has no manifest
+    assert _merges(result) == []
+    found = {(c.subject, c.property) for c in result.contested}
+    assert found == ({(str(contested[0]), str(contested[1]))} if contested else set())
+    sources = load_project(project_copy)
+    assert hermit_inconsistencies(sources.ontology + sources.all_data(), tmp_path) == []
+
+
+def test_the_contested_value_names_each_source_and_what_it_says(project_copy: Path, tmp_path: Path) -> None:
+    _add_source(project_copy, str(SCENARIOS[2].values[0]))
+    (contested,) = build(project_copy, tmp_path / "release").contested
+    assert dict(contested.values) == {"creative-economy-2017-07": ("40",), SECOND: ("50",)}
+    assert contested.render() == (
+        "case:serbia cg:clusterCountMoreThan differs between sources (creative-economy-2017-07: 40; second-source: 50)"
+    )
+
+
+def test_one_value_per_source_is_still_required_within_a_source(project_copy: Path, tmp_path: Path) -> None:
+    _add_source(
+        project_copy,
+        '<https://w3id.org/clustergraph/id/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger , '
+        '"60"^^xsd:nonNegativeInteger .',
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(project_copy, tmp_path / "release")
+    assert "cgsh:ClusterCountMoreThanPerSourceShape" in failure.value.report
+    assert f"data/{SECOND}/statement.ttl" in failure.value.report
+
+
+def test_a_merge_derived_by_reasoning_is_refused_not_published(project_copy: Path, tmp_path: Path) -> None:
+    """Bring back one retired characteristic: the build must stop rather than publish two cases as one."""
+    (project_copy / "ontology" / "one-source-model.ttl").write_text(
+        PREFIXES + "@prefix owl: <http://www.w3.org/2002/07/owl#> .\ncg:lessonOf a owl:FunctionalProperty .\n",
+        encoding="utf-8",
+    )
+    _add_source(project_copy, str(SCENARIOS[0].values[0]))
+    with pytest.raises(BuildError, match=r"merged 1 pair\(s\) of individuals with owl:sameAs") as failure:
+        build(project_copy, tmp_path / "release")
+    assert "case:north-rhine-westphalia = case:south-carolina" in str(failure.value)
+    assert not (tmp_path / "release").exists()
