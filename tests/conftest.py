@@ -34,6 +34,12 @@ def project_dir() -> Path:
     return PROJECT_DIR
 
 
+@pytest.fixture
+def article_project(tmp_path: Path) -> Path:
+    """A copy of the repository with the article as its only source, for tests that change or count sources."""
+    return source_alone(PROJECT_DIR, ARTICLE_SOURCE, tmp_path / "project")
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The article alone: what `tests/expected/` describes, whatever else `data/` holds."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,8 @@ PLACES = Path("data") / SOURCE / "places.ttl"
 
 
 @pytest.fixture
-def project(project_dir: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(project_dir / folder, copy / folder)
-    return copy
+def project(article_project: Path) -> Path:
+    return article_project
 
 
 def rename_oregon(project: Path) -> None:
@@ -50,8 +46,8 @@ def test_a_build_writes_a_version_and_links_the_documented_paths_through_current
     assert set(manifest["timings_s"]) == set(manifest["peak_rss_mb"]) == {"load", "reason", "validate", "write"}
 
 
-def test_the_same_sources_give_the_same_version(built: BuildResult, project_dir: Path, tmp_path: Path) -> None:
-    again = build(project_dir, tmp_path / "release")
+def test_the_same_sources_give_the_same_version(built: BuildResult, project: Path, tmp_path: Path) -> None:
+    again = build(project, tmp_path / "release")  # the article alone, as `built`
     assert again.version.name == built.version.name
     assert (again.version / "dataset.nq").read_bytes() == (built.version / "dataset.nq").read_bytes()
 

@@ -110,8 +110,6 @@ def _read_all(connection: socket.socket) -> bytes:
     return received
 
 
-
-
 def test_beyond_the_connection_limit_the_server_answers_503(tmp_path: Path) -> None:
     with live_server(tmp_path, max_connections=2) as small:  # uvicorn refuses at the limit: 2 means 1
         with socket.create_connection(("127.0.0.1", small.port), timeout=30) as idle:

@@ -5,7 +5,6 @@ under each other."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -54,11 +53,8 @@ class Server:
 
 
 @pytest.fixture
-def project(project_dir: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(project_dir / folder, copy / folder)
-    return copy
+def project(article_project: Path) -> Path:
+    return article_project
 
 
 @pytest.fixture

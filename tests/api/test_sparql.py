@@ -251,7 +251,10 @@ def test_an_error_repeats_only_a_short_prefix_of_what_was_sent(client: TestClien
 
 
 def test_links_follow_the_base_url_or_a_trusted_host_never_another_host(client: TestClient) -> None:
-    for host, expected in [("evil.example", "http://testserver/sparql"), ("localhost:8000", "http://localhost:8000/sparql")]:
+    for host, expected in [
+        ("evil.example", "http://testserver/sparql"),
+        ("localhost:8000", "http://localhost:8000/sparql"),
+    ]:
         description = graph_of(client.get("/sparql", headers={"Host": host, "Accept": "text/turtle"}))
         assert set(description.subjects(RDF.type, SD.Service)) == {URIRef(expected)}
 
