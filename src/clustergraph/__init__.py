@@ -4,7 +4,7 @@ The public names: the build (`build`, `validate_files`), the settings, and the e
 The service is `clustergraph.api.app.create_app`; it is not imported here, so the build does not load FastAPI.
 """
 
-from clustergraph.build import BuildResult, build, validate_files
+from clustergraph.compile.build import BuildResult, build, validate_files
 from clustergraph.errors import (
     BuildError,
     ClusterGraphError,
