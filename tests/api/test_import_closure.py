@@ -1,14 +1,16 @@
 """The serving side never loads the compile side: the app, `clustergraph serve` and the query workers
 import neither owlrl, pyshacl nor any module of `clustergraph.compile`.
 
-Checked twice: in fresh interpreters that import each entry point (what a module pulls in when it is
-imported), and on a real `clustergraph serve` in which every process, the query workers included,
-reports each module it imports (`PYTHONPROFILEIMPORTTIME`, which child processes inherit) while it
-starts and answers queries.
+Checked three ways: in the source, where no module outside `compile/` but the CLI (whose build
+commands import it when they run) names the compile side, even in a function; in fresh interpreters
+that import each entry point (what a module pulls in when it is imported); and on a real
+`clustergraph serve` in which every process, the query workers included, reports each module it
+imports (`PYTHONPROFILEIMPORTTIME`, which child processes inherit) while it starts and answers queries.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -18,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 from served import live_server
+
+import clustergraph
 
 COMPILE_SIDE = ("owlrl", "pyshacl", "clustergraph.compile")
 # A query worker is a spawned process: multiprocessing imports the parent's main module (the CLI, for
@@ -37,8 +41,33 @@ print(json.dumps(sorted(sys.modules)))
 _IMPORT_TIME_HEADER = "import time: self [us] | cumulative | imported package"
 
 
+PACKAGE = Path(clustergraph.__file__).parent
+# The only module outside compile/ that may name it: `clustergraph build`, `fmt`, … import it as they run.
+COMMANDS = PACKAGE / "cli.py"
+
+
 def compile_side(modules: Iterable[str]) -> list[str]:
     return sorted(m for m in modules if any(m == side or m.startswith(f"{side}.") for side in COMPILE_SIDE))
+
+
+def named_imports(path: Path) -> set[str]:
+    """Every module an import statement of `path` names, at any depth (a function's imports too)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_no_module_outside_the_compile_side_imports_it() -> None:
+    outside = [p for p in PACKAGE.rglob("*.py") if (PACKAGE / "compile") not in p.parents and p != COMMANDS]
+    assert PACKAGE / "store" / "worker.py" in outside
+    offenders = {str(p.relative_to(PACKAGE)): compile_side(named_imports(p)) for p in outside}
+    assert {path: names for path, names in offenders.items() if names} == {}
+    assert compile_side(named_imports(COMMANDS))  # the check sees an import inside a function
 
 
 def imported_by(*modules: str) -> set[str]:
