@@ -18,14 +18,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-import clustergraph.build as build_module
-import clustergraph.release as release_module
-import clustergraph.validate as validate_module
+import clustergraph.compile.build as build_module
+import clustergraph.compile.release as release_module
+import clustergraph.compile.validate as validate_module
 from benchmarks.events import phase, result, traced
 from benchmarks.stats import latency_summary
 from benchmarks.workload import WorkItem, build_workload
+from clustergraph.compile.load import load_project
 from clustergraph.dataset import load_release, query_release
-from clustergraph.load import load_project
 from clustergraph.namespaces import ONTOLOGY_GRAPH, source_graph
 from clustergraph.release_format import DATASET_FILE
 

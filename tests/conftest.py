@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from clustergraph.build import BuildResult, build
+from clustergraph.compile.build import BuildResult, build
 from clustergraph.dataset import load_release
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from clustergraph.build import BuildResult, build
 from clustergraph.cli import main
+from clustergraph.compile.build import BuildResult, build
 from clustergraph.errors import BuildError, ValidationFailed
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
 

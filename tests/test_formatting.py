@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from clustergraph.compile.formatting import format_paths
 from clustergraph.errors import BuildError
-from clustergraph.formatting import format_paths
 
 COMMENTED = """\
 # File header: who wrote this and why.

@@ -10,11 +10,11 @@ import pytest
 from benchmarks.replicate import replicate_project
 from rdflib import Graph
 
-from clustergraph.build import build
+from clustergraph.compile.build import build
+from clustergraph.compile.incremental import components, source_digests
+from clustergraph.compile.load import load_project
+from clustergraph.compile.reason import infer
 from clustergraph.errors import ValidationFailed
-from clustergraph.incremental import components, source_digests
-from clustergraph.load import load_project
-from clustergraph.reason import infer
 
 SOURCE = "creative-economy-2017-07"
 COPY = f"{SOURCE}-copy-2"

@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL
 
-from clustergraph.build import BuildResult, build
+from clustergraph.compile.build import BuildResult, build
+from clustergraph.compile.load import load_project
 from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.load import load_project
 from clustergraph.namespaces import CG, ID, source_graph
 from owlreasoning import hermit_inconsistencies
 

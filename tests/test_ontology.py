@@ -11,9 +11,9 @@ import pytest
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from clustergraph import vocabgen
-from clustergraph.formatting import format_paths
-from clustergraph.load import EDIT_FILE, load_project, parse_turtle
+from clustergraph.compile import vocabgen
+from clustergraph.compile.formatting import format_paths
+from clustergraph.compile.load import EDIT_FILE, load_project, parse_turtle
 from clustergraph.namespaces import CG, ONTOLOGY_IRI, PREFIXES
 from owlreasoning import hermit_inconsistencies
 
@@ -91,7 +91,7 @@ def test_query_prefixes_agree_with_the_package() -> None:
 
 def test_generated_vocabulary_is_up_to_date(ontology: Graph) -> None:
     assert vocabgen.VOCAB_FILE.read_text(encoding="utf-8") == vocabgen.render(ontology), (
-        "src/clustergraph/vocab.py is stale: run `python -m clustergraph.vocabgen`"
+        "src/clustergraph/vocab.py is stale: run `python -m clustergraph.compile.vocabgen`"
     )
 
 

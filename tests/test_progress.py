@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from clustergraph.build import build
-from clustergraph.progress import Lines, Live, for_stream
+from clustergraph.compile.build import build
+from clustergraph.compile.progress import Lines, Live, for_stream
 
 SOURCE = "creative-economy-2017-07"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from rdflib import OWL
 
-from clustergraph.load import EDIT_FILE, parse_turtle
-from clustergraph.modules import CATALOG_FILE, write_modules
+from clustergraph.compile.load import EDIT_FILE, parse_turtle
+from clustergraph.compile.modules import CATALOG_FILE, write_modules
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CHECKER = Path(__file__).parent / "protege" / "CheckEditFile.java"

@@ -15,8 +15,8 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from clustergraph.build import BuildResult
-from clustergraph.load import has_manifest, parse_turtle
+from clustergraph.compile.build import BuildResult
+from clustergraph.compile.load import has_manifest, parse_turtle
 from clustergraph.namespaces import CG, ID, source_graph
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ import pytest
 from benchmarks.synthetic import generate_project
 from rdflib import Graph, URIRef
 
+from clustergraph.compile.load import Sources, load_project, parse_turtle
+from clustergraph.compile.reason import infer
 from clustergraph.errors import BuildError
-from clustergraph.load import Sources, load_project, parse_turtle
-from clustergraph.reason import infer
 
 AXIOMS = Path(__file__).parent / "data" / "reasoning"
 EX = "https://example.org/axioms#"

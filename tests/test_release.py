@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from clustergraph.build import BuildResult, build
 from clustergraph.cli import main
+from clustergraph.compile.build import BuildResult, build
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import ID, source_graph
 from clustergraph.release_format import CURRENT, LINKS, MANIFEST_FILE, current_version, find_version

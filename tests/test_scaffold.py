@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from clustergraph.build import build
 from clustergraph.cli import main
-from clustergraph.formatting import format_paths
-from clustergraph.modules import write_modules
+from clustergraph.compile.build import build
+from clustergraph.compile.formatting import format_paths
+from clustergraph.compile.modules import write_modules
 from clustergraph.namespaces import source_graph
 
 SLUG = "scaffold-example-2024"

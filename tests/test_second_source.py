@@ -18,9 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clustergraph.api.app import create_app
-from clustergraph.build import BuildResult, build
 from clustergraph.cli import main
-from clustergraph.formatting import format_paths
+from clustergraph.compile.build import BuildResult, build
+from clustergraph.compile.formatting import format_paths
 from clustergraph.namespaces import ID, source_graph
 from clustergraph.settings import Settings
 

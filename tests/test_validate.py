@@ -16,17 +16,17 @@ from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, Graph
 from rdflib.term import Identifier, Node
 
-from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.load import EDIT_FILE
-from clustergraph.namespaces import CG, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SH, SHAPES
-from clustergraph.queries import parse_named_query
-from clustergraph.validate import (
+from clustergraph.compile.load import EDIT_FILE
+from clustergraph.compile.validate import (
     ValidationReport,
     Violation,
     run_checks,
     validate_data,
     validate_ontology,
 )
+from clustergraph.errors import BuildError, ValidationFailed
+from clustergraph.namespaces import CG, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SH, SHAPES
+from clustergraph.queries import parse_named_query
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "data"

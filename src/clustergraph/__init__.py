@@ -1,10 +1,11 @@
 """clustergraph: a knowledge graph of regional cluster policy practices.
 
-The public names: the build (`build`, `validate_files`), the settings, and the exception hierarchy.
-The service is `clustergraph.api.app.create_app`; it is not imported here, so the build does not load FastAPI.
+The public names here: the settings and the exception hierarchy, which both sides use. Each side is
+imported by its own name, so that the service never loads the compile side (and with it owlrl and
+pyshacl): the build is `clustergraph.compile.build` (`build`, `validate_files`), the service
+`clustergraph.api.app.create_app`.
 """
 
-from clustergraph.build import BuildResult, build, validate_files
 from clustergraph.errors import (
     BuildError,
     ClusterGraphError,
@@ -32,7 +33,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BuildError",
-    "BuildResult",
     "ClusterGraphError",
     "EngineFault",
     "NotAcceptable",
@@ -53,7 +53,5 @@ __all__ = [
     "UpdateRefused",
     "ValidationFailed",
     "__version__",
-    "build",
     "get_settings",
-    "validate_files",
 ]

@@ -29,8 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.build import build
-    from clustergraph.progress import for_stream
+    from clustergraph.compile.build import build
+    from clustergraph.compile.progress import for_stream
 
     reasoner = args.reasoner or settings.reasoner
     progress = for_stream(sys.stderr)
@@ -59,7 +59,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.build import validate_files
+    from clustergraph.compile.build import validate_files
 
     report = validate_files(settings.project_dir, args.files)
     if report.conforms:
@@ -80,7 +80,7 @@ def _query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _fmt(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.formatting import format_paths
+    from clustergraph.compile.formatting import format_paths
 
     changed = format_paths(args.paths, check=args.check)
     for path in changed:
@@ -89,7 +89,7 @@ def _fmt(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _modules(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.modules import write_modules
+    from clustergraph.compile.modules import write_modules
 
     for path in write_modules(settings.project_dir):
         print(f"updated {path}")
@@ -97,7 +97,7 @@ def _modules(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _new_source(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.scaffold import new_source
+    from clustergraph.compile.scaffold import new_source
 
     written = new_source(settings.project_dir, args.slug, label_en=args.label_en, label_ru=args.label_ru)
     for path in written:
@@ -122,7 +122,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _diff(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.diff import diff_versions, render
+    from clustergraph.compile.diff import diff_versions, render
     from clustergraph.release_format import find_version
 
     try:

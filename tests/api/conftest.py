@@ -1,7 +1,7 @@
 """API fixtures: a small hand-made graph served by the real app, once per session.
 
 `data/source.ttl` holds the asserted facts (the shape of `data/`); the real ontology and the real
-reasoner (`clustergraph.reason.infer`) complete it into a release like the one `clustergraph build`
+reasoner (`clustergraph.compile.reason.infer`) complete it into a release like the one `clustergraph build`
 writes. The app's named queries are the test queries of `data/queries/*.rq`.
 """
 
@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clustergraph.api.app import create_app
-from clustergraph.load import parse_turtle
-from clustergraph.reason import infer
-from clustergraph.release import Release
+from clustergraph.compile.load import parse_turtle
+from clustergraph.compile.reason import infer
+from clustergraph.compile.release import Release
 from clustergraph.release_format import DATASET_FILE
 from clustergraph.settings import Settings
 

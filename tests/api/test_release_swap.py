@@ -18,7 +18,7 @@ import httpx
 import pytest
 from benchmarks.replicate import replicate_source
 
-from clustergraph.build import build
+from clustergraph.compile.build import build
 from clustergraph.namespaces import ID
 
 pytestmark = pytest.mark.slow

@@ -14,11 +14,11 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from clustergraph.canonical import canonical_turtle
-from clustergraph.comments import Comments, with_comments
+from clustergraph.compile.canonical import canonical_turtle
+from clustergraph.compile.comments import Comments, with_comments
+from clustergraph.compile.load import MANIFEST_FILE
+from clustergraph.compile.modules import write_modules
 from clustergraph.errors import BuildError
-from clustergraph.load import MANIFEST_FILE
-from clustergraph.modules import write_modules
 from clustergraph.namespaces import CG, ONTOLOGY_IRI, bind_prefixes, resource_iri, source_graph
 
 CASE_FILE = "case.ttl"

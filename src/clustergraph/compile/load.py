@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import PROV, Graph, URIRef
 from rdflib.term import Node
 
+from clustergraph.compile.locate import subject_lines, syntax_error_place
 from clustergraph.errors import BuildError
-from clustergraph.locate import subject_lines, syntax_error_place
 from clustergraph.namespaces import bind_prefixes, source_graph
 
 PER_SOURCE_SHAPES = Path("shapes") / "per-source"

@@ -23,8 +23,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from clustergraph.load import source_folders
-from clustergraph.rules import RULES_DIR
+from clustergraph.compile.load import source_folders
+from clustergraph.compile.rules import RULES_DIR
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 # A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clustergraph.locate import subject_lines
+from clustergraph.compile.locate import subject_lines
 
 _BANNER = re.compile(r"^# -- .* -{3,}$")
 _PREFIX = re.compile(r"^\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from clustergraph.compile.validate import shorten
 from clustergraph.namespaces import SH
-from clustergraph.validate import shorten
 
 
 @dataclass(frozen=True)

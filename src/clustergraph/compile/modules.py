@@ -18,10 +18,10 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from clustergraph.canonical import canonical_turtle
-from clustergraph.comments import read_comments, with_comments
+from clustergraph.compile.canonical import canonical_turtle
+from clustergraph.compile.comments import read_comments, with_comments
+from clustergraph.compile.load import EDIT_FILE, MANIFEST_FILE, parse_turtle
 from clustergraph.errors import BuildError
-from clustergraph.load import EDIT_FILE, MANIFEST_FILE, parse_turtle
 from clustergraph.namespaces import BASE, GRAPH, ONTOLOGY_IRI, bind_prefixes, source_graph
 
 EDIT_IRI = URIRef(BASE + "edit")

@@ -15,15 +15,15 @@ from typing import Any
 
 from rdflib import Graph
 
-from clustergraph.contested import Contested, contested_values, single_valued_properties
-from clustergraph.incremental import Cache, Component, Grouping, components, schema_digest, source_digests
-from clustergraph.load import Sources, load_project, source_folders
+from clustergraph.compile.contested import Contested, contested_values, single_valued_properties
+from clustergraph.compile.incremental import Cache, Component, Grouping, components, schema_digest, source_digests
+from clustergraph.compile.load import Sources, load_project, source_folders
+from clustergraph.compile.progress import Progress, Quiet, peak_rss_mb
+from clustergraph.compile.reason import infer
+from clustergraph.compile.release import Release, write_release
+from clustergraph.compile.validate import ValidationReport, refuse_derived_merges, validate_ontology, validate_sources
 from clustergraph.namespaces import bind_prefixes
-from clustergraph.progress import Progress, Quiet, peak_rss_mb
-from clustergraph.reason import infer
-from clustergraph.release import Release, write_release
 from clustergraph.settings import Reasoner
-from clustergraph.validate import ValidationReport, refuse_derived_merges, validate_ontology, validate_sources
 
 
 @dataclass(frozen=True)

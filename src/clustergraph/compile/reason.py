@@ -1,7 +1,7 @@
 """OWL 2 RL reasoning, kept apart from what was asserted.
 
 Two engines compute the same closure: `native` (the default) runs the profile's rules to a fixpoint
-inside Oxigraph (`clustergraph.rules`); `owlrl` is the reference it is tested against, 36 times
+inside Oxigraph (`clustergraph.compile.rules`); `owlrl` is the reference it is tested against, 36 times
 slower at 10^5 triples. Either way the release keeps only what `rules/published.rq` lets through,
 in its own graph, so a user can query with or without entailment.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import OWL, RDF, BNode, Graph, Literal, Namespace
 
+from clustergraph.compile.rules import Closure
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import bind_prefixes
-from clustergraph.rules import Closure
 from clustergraph.settings import Reasoner
 
 # owlrl reports what OWL 2 RL finds impossible (e.g. one individual in two disjoint classes) as

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from clustergraph.canonical import canonical_turtle
-from clustergraph.comments import end_of_line_comments, read_comments, with_comments
+from clustergraph.compile.canonical import canonical_turtle
+from clustergraph.compile.comments import end_of_line_comments, read_comments, with_comments
+from clustergraph.compile.load import parse_turtle
 from clustergraph.errors import BuildError
-from clustergraph.load import parse_turtle
 
 
 def turtle_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -21,9 +21,9 @@ from typing import Any, TextIO
 
 from rdflib import OWL, RDF, Graph
 
-from clustergraph.canonical import canonical_turtle, stable_blank_nodes
+from clustergraph.compile.canonical import canonical_turtle, stable_blank_nodes
+from clustergraph.compile.progress import peak_rss_mb as rss_mb
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, bind_prefixes, source_graph
-from clustergraph.progress import peak_rss_mb as rss_mb
 from clustergraph.release_format import CURRENT, DATASET_FILE, DIGEST_LENGTH, LINKS, MANIFEST_FILE
 
 
