@@ -1,9 +1,8 @@
-"""The remote store against a real Oxigraph server on 127.0.0.1 (the shared store tests in
+"""The remote store against each real engine on 127.0.0.1 (`engines.py`; the shared store tests in
 `test_contract.py` run through it too): loading a release, bound parameters, and a server's errors."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 
@@ -19,8 +18,10 @@ from clustergraph.settings import Settings
 from clustergraph.store import open_store
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.guard import QueryInfo
-from clustergraph.store.remote import RemoteStore, load_remote, with_values
+from clustergraph.store.remote import RemoteStore, with_values
+from clustergraph.store.remote_load import ChallengedAuth, load_remote
 from clustergraph.store.terms import from_rdflib
+from engines import Engine
 
 pytestmark = pytest.mark.slow
 
@@ -28,13 +29,14 @@ STALE = "https://w3id.org/clustergraph/graph/source/withdrawn"
 LABELS = "SELECT ?case ?label WHERE { ?case <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 
 
-def test_load_puts_every_graph_and_drops_stale_ones(remote_settings: Settings) -> None:
+def test_load_puts_every_graph_and_drops_stale_ones(remote_settings: Settings, engine: Engine) -> None:
     assert remote_settings.remote_store_url is not None
     httpx.put(
         remote_settings.remote_store_url,
         params={"graph": STALE},
         content=b"<http://x/a> <http://x/b> <http://x/c> .\n",
         headers={"Content-Type": "application/n-triples"},
+        auth=ChallengedAuth(engine.user, engine.password) if engine.user and engine.password else None,
     ).raise_for_status()
     assert load_remote(remote_settings) == QUADS
     store = RemoteStore(remote_settings)
@@ -94,11 +96,9 @@ def test_a_remote_store_needs_its_url(tmp_path: Path) -> None:
         RemoteStore(store_settings(tmp_path, store="remote"))
 
 
-def test_health_is_503_within_5_s_of_the_remote_store_stopping(
-    own_oxigraph_server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
-) -> None:
-    base, process = own_oxigraph_server
-    settings = store_settings(tmp_path, store="remote", remote_query_url=f"{base}/query")
+def test_health_is_503_within_5_s_of_the_remote_store_stopping(own_engine: Engine, tmp_path: Path) -> None:
+    process = own_engine.process
+    settings = store_settings(tmp_path, store="remote", remote_query_url=own_engine.query_url)
     with TestClient(create_app(settings)) as client:
         assert client.get("/health").status_code == 200
         process.terminate()
@@ -111,4 +111,4 @@ def test_health_is_503_within_5_s_of_the_remote_store_stopping(
                 break
         assert statuses[-1] == 503
         report = client.get("/health").json()
-        assert report["status"] == "unavailable" and base not in report["problem"]
+        assert report["status"] == "unavailable" and own_engine.query_url not in report["problem"]
