@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
-from smallrelease import store_settings
+from smallrelease import Loaded, store_settings
 
 from clustergraph.settings import Settings
 from clustergraph.store.base import GraphStore
@@ -39,11 +38,6 @@ def own_engine(request: pytest.FixtureRequest, engine: Engine, tmp_path: Path) -
         yield running
 
 
-class Loaded(NamedTuple):
-    settings: Settings
-    store: RemoteStore
-
-
 @pytest.fixture(scope="session")
 def loaded(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Loaded]]:
     """The remote store on an engine (by name) loaded with the tiny release, once per session."""
@@ -63,12 +57,14 @@ def loaded(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture
 def remote_store(loaded: Callable[[str], Loaded], engine: Engine) -> RemoteStore:
-    return loaded(engine.name).store
+    store: RemoteStore = loaded(engine.name).store  # Loaded comes from a path mypy does not follow
+    return store
 
 
 @pytest.fixture
 def remote_settings(loaded: Callable[[str], Loaded], engine: Engine) -> Settings:
-    return loaded(engine.name).settings
+    settings: Settings = loaded(engine.name).settings
+    return settings
 
 
 @pytest.fixture(params=["embedded", *REMOTE_ENGINES])
@@ -77,4 +73,5 @@ def store(request: pytest.FixtureRequest, loaded: Callable[[str], Loaded]) -> Gr
     if request.param == "embedded":
         embedded: GraphStore = request.getfixturevalue("embedded_store")
         return embedded
-    return loaded(request.param).store
+    remote: GraphStore = loaded(request.param).store
+    return remote
