@@ -20,6 +20,7 @@ INFERRED = str(INFERRED_GRAPH)
 GRAPHS = (INFERRED, ONTOLOGY, SOURCE)
 QUADS = {ONTOLOGY: 8, SOURCE: 14, INFERRED: 2}
 MAX_RESULTS = 5
+NOTE_TEXT = 'line one\nline two\t"quoted", with a comma'  # the one plain string of the release
 TIMEOUT_S = 3.0
 
 

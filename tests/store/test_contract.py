@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
-from smallrelease import CASE, GRAPHS, INFERRED, MAX_RESULTS, ONTOLOGY, QUADS, SOURCE, TEST
+from smallrelease import CASE, GRAPHS, INFERRED, MAX_RESULTS, NOTE_TEXT, ONTOLOGY, QUADS, SOURCE, TEST
 
 from clustergraph.errors import (
     QueryRefused,
@@ -32,7 +32,6 @@ PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 NOTE = f"SELECT ?note WHERE {{ ?case <{TEST}note> ?note }}"
-NOTE_TEXT = 'line one\nline two\t"quoted", with a comma'
 LABEL_GRAPH = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 CONSTRUCT {{ ?case rdfs:label ?label }} WHERE {{ ?case a <{TEST}PolicyCase> ; rdfs:label ?label }}
@@ -96,6 +95,16 @@ def test_protocol_dataset_replaces_the_default(store: GraphStore) -> None:
 def test_a_query_may_name_its_own_dataset(store: GraphStore) -> None:
     text = f"SELECT (COUNT(*) AS ?n) FROM <{SOURCE}> WHERE {{ ?s ?p ?o }}"
     assert select(store, text) == [{"n": str(QUADS[SOURCE])}]
+
+
+@pytest.mark.parametrize(
+    "datatype", ["^^xsd:string", "^^<http://www.w3.org/2001/XMLSchema#string>", " ^^ xsd:string"]
+)
+def test_a_string_typed_xsd_string_is_the_plain_string(store: GraphStore, datatype: str) -> None:
+    """RDF 1.1: `"a"^^xsd:string` and `"a"` are one literal."""
+    note = json.dumps(NOTE_TEXT)
+    text = f"SELECT ?case WHERE {{ ?case <{TEST}note> {note}{datatype} }}"
+    assert select(store, text) == [{"case": CASE + "oregon"}]
 
 
 def test_bound_parameters_are_terms(store: GraphStore) -> None:

@@ -4,12 +4,13 @@ store (`remote_answers.py`); and Virtuoso's SPARQL endpoint, as the tests config
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from smallrelease import CASE, GRAPHS, TEST, Loaded
+from smallrelease import CASE, GRAPHS, NOTE_TEXT, TEST, Loaded
 
 from clustergraph.errors import QuerySyntaxError
 from clustergraph.store.base import QueryRequest
@@ -95,6 +96,14 @@ def test_its_syntax_errors_are_said_without_the_query_it_ran(virtuoso: Engine, l
     with pytest.raises(QuerySyntaxError) as error:
         loaded("virtuoso").store.solutions(QueryRequest("SELECT ?x WHERE {\n ?x a foo:Case }"))
     assert str(error.value).startswith('line 2: the prefix "foo:" is not declared')
+
+
+def test_it_tells_a_string_typed_xsd_string_from_the_plain_one(virtuoso: Engine) -> None:
+    """The store sends such strings plain (`remote.plain_strings`); the contract tests check its answer."""
+    note = json.dumps(NOTE_TEXT)
+    for datatype, found in (("", True), ("^^<http://www.w3.org/2001/XMLSchema#string>", False)):
+        text = f"SELECT ?case WHERE {{ ?case <{TEST}note> {note}{datatype} }}"
+        assert bool(ask_virtuoso(virtuoso, text, SPARQL_JSON).json()["results"]["bindings"]) is found
 
 
 @pytest.mark.parametrize(

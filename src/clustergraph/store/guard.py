@@ -71,13 +71,15 @@ class Limits:
 @dataclass(frozen=True)
 class QueryInfo:
     """What the scanner learned: the query form, whether the text names its own dataset
-    (FROM / FROM NAMED) and ends with a VALUES clause, and the functions it calls by IRI that SPARQL
-    does not define (a server's extensions, such as Virtuoso's `bif:`), as written."""
+    (FROM / FROM NAMED) and ends with a VALUES clause, the functions it calls by IRI that SPARQL
+    does not define (a server's extensions, such as Virtuoso's `bif:`), as written, and where the
+    text gives a string the datatype xsd:string (`"a"^^xsd:string`: the spans of `^^xsd:string`)."""
 
     form: QueryForm
     has_dataset: bool
     has_trailing_values: bool
     extension_functions: tuple[str, ...] = ()
+    string_datatypes: tuple[tuple[int, int], ...] = ()
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
@@ -110,6 +112,8 @@ class _Scanner:
         self.first_keyword: str | None = None
         self.prefixes: dict[str, str] = {}
         self.extension_functions: list[str] = []
+        self.string_datatypes: list[tuple[int, int]] = []
+        self.previous_start = 0
         self.has_dataset = self.has_trailing_values = self.values_next = False
 
     def scan(self) -> QueryInfo:
@@ -120,6 +124,7 @@ class _Scanner:
                 continue
             getattr(self, f"_{kind}", self._token)(match)
             self.before_previous, self.previous = self.previous, (kind, match.group())
+            self.previous_start = match.start()
         return self._info()
 
     def _token(self, match: re.Match[str]) -> None:
@@ -129,6 +134,7 @@ class _Scanner:
         content = match.group()[1:-1]
         if _is_word(self.before_previous, "PREFIX") and self.previous and self.previous[0] == "pname":
             self.prefixes[self.previous[1].rstrip(":")] = content
+        self._note_datatype(match)
         if self._less_than_possible() and (_REREAD & set(content) or _forbidden(content)):
             raise QueryRefused(
                 f"'<' at {self._where(match.start())} may be read as less-than or as the start of the IRI "
@@ -138,6 +144,14 @@ class _Scanner:
 
     def _pname(self, match: re.Match[str]) -> None:
         self._refuse(match.group().partition(":")[0], match.start())
+        self._note_datatype(match)
+
+    def _note_datatype(self, match: re.Match[str]) -> None:
+        """`^^xsd:string` after a string: where it is, for servers that tell such a literal from the
+        plain one RDF 1.1 says it is (Virtuoso)."""
+        after_string = self.before_previous is not None and self.before_previous[0] == "string"
+        if after_string and self.previous == ("other", "^^") and self._resolve(match.group()) == _XSD + "string":
+            self.string_datatypes.append((self.previous_start, match.end()))
 
     def _word(self, match: re.Match[str]) -> None:
         word = match.group().upper()
@@ -175,13 +189,15 @@ class _Scanner:
         return after_constraint or not in_triples
 
     def _note_function(self, name: str) -> None:
-        if name.startswith("<"):
-            iri = name[1:-1]
-        else:
-            prefix, _, local = name.partition(":")
-            iri = self.prefixes.get(prefix, _XSD if prefix == "xsd" else "") + local
-        if not iri.startswith(_XSD):
+        if not self._resolve(name).startswith(_XSD):
             self.extension_functions.append(name)
+
+    def _resolve(self, name: str) -> str:
+        """The IRI an IRI or prefixed name stands for (`xsd:` is XSD's unless the query says otherwise)."""
+        if name.startswith("<"):
+            return name[1:-1]
+        prefix, _, local = name.partition(":")
+        return self.prefixes.get(prefix, _XSD if prefix == "xsd" else "") + local
 
     def _less_than_possible(self) -> bool:
         """Whether Oxigraph could read a `<` here as less-than: inside parentheses that may hold an
@@ -216,6 +232,7 @@ class _Scanner:
             self.has_dataset,
             self.has_trailing_values,
             tuple(dict.fromkeys(self.extension_functions)),
+            tuple(self.string_datatypes),
         )
 
     def _where(self, offset: int) -> str:

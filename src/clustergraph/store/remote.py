@@ -14,6 +14,9 @@ Untrusted queries (from `/sparql`) and the API's own go through separate, bounde
 in bytes as well as rows while they stream in; unlike the embedded store's, they are then held
 whole (at most `max_answer_bytes`) to be rewritten in the format asked for.
 
+A string written with the datatype xsd:string (`"a"^^xsd:string`) is sent as the plain string it is
+in RDF 1.1 (`plain_strings`): Virtuoso tells the two apart, and finds no typed one in the release.
+
 As the embedded store declares the project's prefixes for every query and resolves relative IRIs
 against the endpoint's URL, a query sent on gets one leading line with a `BASE` and a `PREFIX` for
 each project prefix it uses without declaring (so a remote server's error positions are one line on).
@@ -222,7 +225,7 @@ class RemoteStore:
         self, request: QueryRequest, info: QueryInfo, accept: str, read: Callable[[Iterator[bytes]], T]
     ) -> T:
         bindings = {name: from_rdflib(term) for name, term in request.bindings.items()}
-        text = with_values(request.text, bindings, info)
+        text = with_values(plain_strings(request.text, info), bindings, info)
         sent = with_prologue(text, request.base_iri)
         params = _dataset_params(request.dataset, self._default_graphs(request.dataset.entailment), info)
         with (self._api if request.trusted else self._sparql).turn():
@@ -271,6 +274,14 @@ def with_values(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(to_oxigraph(term)) for term in bindings.values())
     return f"{text}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+def plain_strings(text: str, info: QueryInfo) -> str:
+    """The query with `"a"^^xsd:string` written `"a"`, the same literal in RDF 1.1 — but not in
+    Virtuoso, where the typed one matches no plain literal stored (and the release stores them plain)."""
+    for start, end in reversed(info.string_datatypes):
+        text = text[:start] + text[end:]
+    return text
 
 
 def with_prologue(text: str, base_iri: str | None) -> str:
