@@ -15,7 +15,7 @@ from clustergraph.store.base import GraphStore
 from clustergraph.store.embedded import EmbeddedStore
 from clustergraph.store.remote import RemoteStore
 from clustergraph.store.remote_load import load_remote
-from engines import ENGINES, REMOTE_ENGINES, Engine, Engines
+from engines import REMOTE_ENGINES, Engine, Engines, started
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def engine(request: pytest.FixtureRequest, engines: Engines) -> Engine:
 @pytest.fixture
 def own_engine(request: pytest.FixtureRequest, engine: Engine, tmp_path: Path) -> Iterator[Engine]:
     """A server of the same engine for one test alone, which may stop it."""
-    with ENGINES[engine.name](tmp_path) as running:
+    with started(engine.name, tmp_path) as running:
         yield running
 
 
