@@ -18,7 +18,7 @@ from clustergraph.errors import StoreError
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.remote import RemoteStore
-from clustergraph.store.remote_load import ChallengedAuth, load_remote
+from clustergraph.store.remote_load import ChallengedAuth, graph_store_request, load_remote
 from engines import Engine
 
 pytestmark = pytest.mark.slow
@@ -67,6 +67,19 @@ def test_the_graph_store_refuses_a_load_without_credentials(engine: Engine, tmp_
     settings = store_settings(tmp_path, **{**engine.remote_settings(), "remote_store_password": "wrong"})
     with pytest.raises(StoreError, match="answered 401"):
         load_remote(settings)
+
+
+def test_the_store_urls_own_parameters_are_kept(tmp_path: Path) -> None:
+    """QLever, for one, takes its access token as a query parameter of the Graph Store URL."""
+    seen: list[httpx.URL] = []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        return httpx.Response(201)
+
+    with httpx.Client(transport=httpx.MockTransport(server)) as client:
+        graph_store_request(client, "PUT", "http://store.test/?access-token=secret", "https://w3id.org/g", b"")
+    assert dict(seen[0].params) == {"access-token": "secret", "graph": "https://w3id.org/g"}
 
 
 def test_credentials_follow_the_servers_challenge() -> None:

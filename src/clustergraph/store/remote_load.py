@@ -54,13 +54,13 @@ def load_remote(settings: Settings) -> dict[str, int]:
         for graph in graphs:
             triples = [q.triple for q in release.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            _gsp(client, "PUT", settings.remote_store_url, graph, body)
+            graph_store_request(client, "PUT", settings.remote_store_url, graph, body)
             counts[graph] = len(triples)
         if settings.remote_query_url:
             remote = RemoteStore(settings)
             try:
                 for stale in sorted(set(remote.graph_names()) - set(graphs)):
-                    _gsp(client, "DELETE", settings.remote_store_url, stale, None)
+                    graph_store_request(client, "DELETE", settings.remote_store_url, stale, None)
             finally:
                 remote.close()
     return counts
@@ -73,10 +73,12 @@ def _auth(settings: Settings) -> httpx.Auth | None:
     return ChallengedAuth(settings.remote_store_user, password)
 
 
-def _gsp(client: httpx.Client, method: str, url: str, graph: str, body: bytes | None) -> None:
+def graph_store_request(client: httpx.Client, method: str, url: str, graph: str, body: bytes | None) -> None:
+    """One Graph Store Protocol request on `graph`; StoreError unless the server says it succeeded."""
     headers = {"Content-Type": N_TRIPLES} if body is not None else {}
     try:
-        response = client.request(method, url, params={"graph": graph}, content=body, headers=headers)
+        target = httpx.URL(url).copy_merge_params({"graph": graph})  # the URL's own parameters stay (a token)
+        response = client.request(method, target, content=body, headers=headers)
     except httpx.HTTPError as error:
         raise StoreError(f"{method} {url}?graph={graph} failed: {error}") from None
     if not response.is_success:
