@@ -36,9 +36,6 @@ class Settings(BaseSettings):
         description="How often the embedded store looks for a new release version (0: only on SIGHUP).",
     )
     remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
-    remote_update_url: str | None = Field(
-        default=None, description="SPARQL 1.1 update endpoint, used only to load a release."
-    )
     remote_store_url: str | None = Field(
         default=None, description="Graph Store Protocol endpoint, used only to load a release."
     )
