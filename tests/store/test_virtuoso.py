@@ -15,7 +15,6 @@ from smallrelease import CASE, GRAPHS, NOTE_TEXT, TEST, Loaded
 from clustergraph.errors import QuerySyntaxError
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.formats import N_TRIPLES, SPARQL_JSON, TSV
-from clustergraph.store.remote_answers import AnswerStream, rows_as_tsv
 from engines import Engine, Engines
 
 pytestmark = pytest.mark.slow
@@ -47,13 +46,6 @@ def test_its_blank_node_labels_are_mended(virtuoso: Engine, loaded: Callable[[st
     assert '"value": "nodeID://' in ask_virtuoso(virtuoso, BLANK_NODE, SPARQL_JSON).text
     (row,) = loaded("virtuoso").store.solutions(QueryRequest(BLANK_NODE)).rows
     assert row["part"].type == "bnode" and "/" not in row["part"].value
-
-
-def test_a_blank_node_label_split_between_chunks_is_mended() -> None:
-    answer = b'{"head": {"vars": ["b"]}, "results": {"bindings": [{"b": {"type": "bnode", "value": "nodeID://b7"}}]}}'
-    cut = answer.index(b"nodeID") + 3
-    tsv, truncated = rows_as_tsv(AnswerStream(iter((answer[:cut], answer[cut:])), 10_000), None, 10_000, "test")
-    assert (tsv, truncated) == (b"?b\n_:b7\n", False)
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [("?s ?p ?o", True), ("<http://example.org/none> ?p ?o", False)])

@@ -26,7 +26,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from clustergraph.errors import StoreError
-from clustergraph.store.results import bounded
+from clustergraph.store.results import InputCut, bounded
 from clustergraph.store.syntax import EXCERPT, readable, undeclared
 
 JSON_RESULTS = ox.QueryResultsFormat.JSON
@@ -44,15 +44,14 @@ _BOOLEANS = {  # pyoxigraph makes a QueryBoolean only by parsing one
 
 
 class AnswerStream(io.RawIOBase):
-    """The chunks of an HTTP answer as a binary file for pyoxigraph's parsers, at most `max_bytes`
-    of them (beyond, the answer reads as ended, and `cut` says so), mended by `_virtuoso_blank_nodes`."""
+    """The chunks of an HTTP answer as a binary file for pyoxigraph's parsers, mended by
+    `_virtuoso_blank_nodes`; reading past `max_bytes` raises InputCut."""
 
     def __init__(self, chunks: Iterator[bytes], max_bytes: int) -> None:
         super().__init__()
         self._chunks = _virtuoso_blank_nodes(chunks)
         self._left = max_bytes
-        self._pending = b""
-        self.cut = False
+        self._pending = memoryview(b"")
 
     def readable(self) -> bool:
         return True
@@ -62,11 +61,10 @@ class AnswerStream(io.RawIOBase):
             chunk = next(self._chunks, None)
             if chunk is None:
                 return 0
-            self._pending = chunk
+            self._pending = memoryview(chunk)
+        if self._left == 0:
+            raise InputCut
         size = min(len(buffer), len(self._pending), self._left)
-        if size == 0:
-            self.cut = True
-            return 0
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         self._left -= size
@@ -84,12 +82,9 @@ def rows_as_tsv(answer: AnswerStream, lines: int | None, max_bytes: int, server:
         return parsed.serialize(sink, format=ox.QueryResultsFormat.TSV)
 
     try:
-        tsv, truncated = bounded(write, lines, max_bytes)
+        return bounded(write, lines, max_bytes)
     except SyntaxError as error:
-        if not answer.cut:
-            raise StoreError(f"the remote store at {server} sent an answer that does not parse: {error}") from None
-        raise StoreError(f"the remote store's answer has a solution larger than {max_bytes} bytes") from None
-    return tsv, truncated or answer.cut
+        raise StoreError(f"the remote store at {server} sent an answer that does not parse: {error}") from None
 
 
 def boolean(answer: bytes, server: str) -> ox.QueryBoolean:
@@ -101,11 +96,14 @@ def boolean(answer: bytes, server: str) -> ox.QueryBoolean:
 
 
 def _parse(answer: AnswerStream | bytes, server: str) -> ox.QuerySolutions | ox.QueryBoolean:
+    """The answer's head, read; its solutions are read as they are iterated."""
     try:
         source = answer if isinstance(answer, bytes) else cast(IO[bytes], answer)
         return ox.parse_query_results(source, format=JSON_RESULTS)
     except SyntaxError as error:
         raise StoreError(f"the remote store at {server} sent an answer that does not parse: {error}") from None
+    except InputCut:
+        raise StoreError(f"the remote store at {server} sent an answer whose head alone is too long") from None
 
 
 def _virtuoso_blank_nodes(chunks: Iterator[bytes]) -> Iterator[bytes]:
