@@ -113,6 +113,12 @@ def test_bound_parameters_are_terms(store: GraphStore) -> None:
     assert select(store, LABELS, bindings={"case": Literal(f"{CASE}oregon> }} # ")}) == []
 
 
+def test_a_bound_variable_is_bound_where_the_query_filters_on_it(store: GraphStore) -> None:
+    text = "SELECT ?case ?text WHERE { ?case rdfs:label ?label FILTER(CONTAINS(STR(?label), ?text)) }"
+    rows = select(store, text, bindings={"text": Literal("Oreg")})
+    assert {row["case"] for row in rows} == {CASE + "oregon", "http://example.org/test/region/oregon"}
+
+
 def test_rows_are_bounded_and_say_so(store: GraphStore) -> None:
     capped = store.solutions(QueryRequest(EVERYTHING))
     assert (len(capped.rows), capped.truncated) == (MAX_RESULTS, True)

@@ -17,8 +17,8 @@ from clustergraph.errors import QuerySyntaxError, StoreError
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
 from clustergraph.store.base import QueryRequest
-from clustergraph.store.guard import QueryInfo
-from clustergraph.store.remote import RemoteStore, with_values
+from clustergraph.store.guard import Limits, inspect_query
+from clustergraph.store.remote import RemoteStore, as_sent
 from clustergraph.store.remote_load import ChallengedAuth, load_remote
 from clustergraph.store.terms import from_rdflib
 from engines import Engine
@@ -26,6 +26,7 @@ from engines import Engine
 pytestmark = pytest.mark.slow
 
 STALE = "https://w3id.org/clustergraph/graph/source/withdrawn"
+LIMITS = Limits(max_bytes=10_000, max_depth=16)
 LABELS = "SELECT ?case ?label WHERE { ?case <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 
 
@@ -55,10 +56,31 @@ def test_open_store_picks_the_remote_backend(remote_settings: Settings) -> None:
         store.close()
 
 
-def test_bindings_travel_as_a_trailing_values_clause() -> None:
+def test_bindings_travel_as_a_values_block_opening_the_where_clause() -> None:
     bindings = {"case": from_rdflib(URIRef(CASE + "oregon")), "label": from_rdflib(Literal('a "b"', lang="en"))}
-    text = with_values("SELECT * WHERE { ?case ?p ?label }", bindings, QueryInfo("SELECT", False, False))
-    assert text.endswith(f'VALUES (?case ?label) {{ (<{CASE}oregon> "a \\"b\\""@en) }}\n')
+    text = "SELECT * WHERE { ?case ?p ?label FILTER(?label != 1) }"
+    sent = as_sent(text, bindings, inspect_query(text, LIMITS))
+    values = f'VALUES (?case ?label) {{ (<{CASE}oregon> "a \\"b\\""@en) }}'
+    assert sent == f"SELECT * WHERE {{ {values}  ?case ?p ?label FILTER(?label != 1) }}"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "WHERE { VALUES", id="construct-template"),
+        pytest.param("CONSTRUCT {} { ?s ?p ?o }", "{} { VALUES", id="construct-no-where-keyword"),
+        pytest.param("SELECT * FROM <http://x/g> { ?s ?p ?o }", "> { VALUES", id="select-from"),
+        pytest.param("ASK { ?s ?p ?o }", "ASK { VALUES", id="ask"),
+    ],
+)
+def test_the_values_block_goes_into_the_where_clause(text: str, where: str) -> None:
+    assert where in as_sent(text, {"s": from_rdflib(URIRef(CASE + "oregon"))}, inspect_query(text, LIMITS))
+
+
+def test_a_construct_whose_template_is_its_pattern_gets_a_trailing_values_clause() -> None:
+    text = "CONSTRUCT WHERE { ?s ?p ?o }"
+    sent = as_sent(text, {"s": from_rdflib(URIRef(CASE + "oregon"))}, inspect_query(text, LIMITS))
+    assert sent == f"{text}\nVALUES (?s) {{ (<{CASE}oregon>) }}\n"
 
 
 @pytest.mark.parametrize(

@@ -90,8 +90,17 @@ def test_its_syntax_errors_are_said_without_the_query_it_ran(virtuoso: Engine, l
     assert str(error.value).startswith('line 2: the prefix "foo:" is not declared')
 
 
+@pytest.mark.parametrize("expression", ["true", "(1 = 1)", "NOT EXISTS { ?s <http://example.org/none> ?o }"])
+def test_it_writes_the_booleans_a_query_computes_as_integers(virtuoso: Engine, expression: str) -> None:
+    """Not mended: an integer 1 cannot be told from a boolean (tests/api/test_remote_api.py leaves out
+    the view that reads one)."""
+    text = f"SELECT ?b WHERE {{ BIND({expression} AS ?b) }}"
+    (row,) = ask_virtuoso(virtuoso, text, SPARQL_JSON).json()["results"]["bindings"]
+    assert (row["b"]["datatype"], row["b"]["value"]) == ("http://www.w3.org/2001/XMLSchema#integer", "1")
+
+
 def test_it_tells_a_string_typed_xsd_string_from_the_plain_one(virtuoso: Engine) -> None:
-    """The store sends such strings plain (`remote.plain_strings`); the contract tests check its answer."""
+    """The store sends such strings plain (`remote.as_sent`); the contract tests check its answer."""
     note = json.dumps(NOTE_TEXT)
     for datatype, found in (("", True), ("^^<http://www.w3.org/2001/XMLSchema#string>", False)):
         text = f"SELECT ?case WHERE {{ ?case <{TEST}note> {note}{datatype} }}"

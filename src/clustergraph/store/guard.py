@@ -73,13 +73,16 @@ class QueryInfo:
     """What the scanner learned: the query form, whether the text names its own dataset
     (FROM / FROM NAMED) and ends with a VALUES clause, the functions it calls by IRI that SPARQL
     does not define (a server's extensions, such as Virtuoso's `bif:`), as written, and where the
-    text gives a string the datatype xsd:string (`"a"^^xsd:string`: the spans of `^^xsd:string`)."""
+    text gives a string the datatype xsd:string (`"a"^^xsd:string`: the spans of `^^xsd:string`), and
+    where the WHERE clause's group opens (just after its `{`; None for `CONSTRUCT WHERE { ... }`,
+    whose group is its template too, and for a DESCRIBE without one)."""
 
     form: QueryForm
     has_dataset: bool
     has_trailing_values: bool
     extension_functions: tuple[str, ...] = ()
     string_datatypes: tuple[tuple[int, int], ...] = ()
+    where_group: int | None = None
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
@@ -114,6 +117,10 @@ class _Scanner:
         self.extension_functions: list[str] = []
         self.string_datatypes: list[tuple[int, int]] = []
         self.previous_start = 0
+        self.top_groups = 0  # groups opened at the top level: a CONSTRUCT template, then the WHERE clause's
+        self.where_keyword = False  # WHERE seen at the top level
+        self.short_construct = False  # CONSTRUCT WHERE { ... }
+        self.where_group: int | None = None
         self.has_dataset = self.has_trailing_values = self.values_next = False
 
     def scan(self) -> QueryInfo:
@@ -159,12 +166,15 @@ class _Scanner:
         if self.first_keyword is None and word not in _PROLOGUE:
             self.first_keyword = word
         self.has_dataset = self.has_dataset or word == "FROM"
+        self.where_keyword = self.where_keyword or (word == "WHERE" and not self.open)
         if word == "VALUES":
             self.values_next = True
             self.has_trailing_values = self.has_trailing_values or not any(b.char == "{" for b in self.open)
 
     def _open(self, match: re.Match[str]) -> None:
         char = match.group()
+        if char == "{" and not self.open:
+            self._note_group(match.end())
         if char == "(" and self._calls_a_function():
             self._note_function(self.previous[1] if self.previous else "")
         in_data = bool(self.open) and self.open[-1].holds_data
@@ -174,6 +184,18 @@ class _Scanner:
             raise QueryRefused(
                 f"the query nests brackets deeper than {self.max_depth} levels (at {self._where(match.start())})"
             )
+
+    def _note_group(self, after: int) -> None:
+        """A group opened at the top level: the WHERE clause's is the first, or a CONSTRUCT's second
+        (after its template), except in `CONSTRUCT WHERE { ... }`, where one group is both."""
+        self.top_groups += 1
+        if self.first_keyword != "CONSTRUCT":
+            if self.top_groups == 1:
+                self.where_group = after
+        elif self.top_groups == 1:
+            self.short_construct = self.where_keyword
+        elif self.top_groups == 2 and not self.short_construct:
+            self.where_group = after
 
     def _close(self, match: re.Match[str]) -> None:
         if self.open:
@@ -233,6 +255,7 @@ class _Scanner:
             self.has_trailing_values,
             tuple(dict.fromkeys(self.extension_functions)),
             tuple(self.string_datatypes),
+            self.where_group,
         )
 
     def _where(self, offset: int) -> str:

@@ -15,16 +15,17 @@ in bytes as well as rows while they stream in; unlike the embedded store's, they
 whole (at most `max_answer_bytes`) to be rewritten in the format asked for.
 
 A string written with the datatype xsd:string (`"a"^^xsd:string`) is sent as the plain string it is
-in RDF 1.1 (`plain_strings`): Virtuoso tells the two apart, and finds no typed one in the release.
+in RDF 1.1 (`as_sent`): Virtuoso tells the two apart, and finds no typed one in the release.
 
 As the embedded store declares the project's prefixes for every query and resolves relative IRIs
 against the endpoint's URL, a query sent on gets one leading line with a `BASE` and a `PREFIX` for
 each project prefix it uses without declaring (so a remote server's error positions are one line on).
 
-The protocol has no way to pass bindings, so bound terms travel as a trailing `VALUES` clause, each
-term written by pyoxigraph in N-Triples syntax (from which a value cannot escape). Its meaning
-equals the embedded store's substitution for variables the query projects, which is what Oxigraph's
-substitution requires anyway.
+The protocol has no way to pass bindings, so bound terms travel as a `VALUES` block at the start
+of the WHERE clause's group, each term written by pyoxigraph in N-Triples syntax (from which a value
+cannot escape): the group's FILTERs, BINDs and OPTIONALs see them bound, as with the embedded store's
+substitution. Only a query whose WHERE clause the scanner cannot place (`CONSTRUCT WHERE`) gets them
+as a trailing `VALUES` clause, which joins after the FILTERs have run.
 
 A server may hold graphs of its own (Virtuoso always does): the store sees only the project's,
 those under `https://w3id.org/clustergraph/graph/`. `remote_load.py` puts a release into a server.
@@ -225,7 +226,7 @@ class RemoteStore:
         self, request: QueryRequest, info: QueryInfo, accept: str, read: Callable[[Iterator[bytes]], T]
     ) -> T:
         bindings = {name: from_rdflib(term) for name, term in request.bindings.items()}
-        text = with_values(plain_strings(request.text, info), bindings, info)
+        text = as_sent(request.text, bindings, info)
         sent = with_prologue(text, request.base_iri)
         params = _dataset_params(request.dataset, self._default_graphs(request.dataset.entailment), info)
         with (self._api if request.trusted else self._sparql).turn():
@@ -263,25 +264,29 @@ class RemoteStore:
         return default_graph_names(self.graph_names(), entailment=entailment)
 
 
-def with_values(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str:
-    """The query with its bindings as a trailing VALUES clause (see the module docstring)."""
-    if not bindings:
-        return text
-    if info.has_trailing_values:
-        raise QueryFailed("a query that ends with its own VALUES clause cannot take bound parameters remotely")
+def as_sent(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str:
+    """The query as a remote server gets it, edited where the scanner found the places: its bindings
+    in a VALUES block (see the module docstring), and `"a"^^xsd:string` written `"a"`, the same
+    literal in RDF 1.1 but not in Virtuoso, where the typed one matches none of the plain strings that
+    the release stores."""
+    edits = [(start, end, "") for start, end in info.string_datatypes]
+    if bindings and info.where_group is not None:
+        edits.append((info.where_group, info.where_group, f" {values_block(bindings)} "))
+    for start, end, insert in sorted(edits, reverse=True):
+        text = text[:start] + insert + text[end:]
+    if bindings and info.where_group is None:
+        if info.has_trailing_values:
+            raise QueryFailed("a query that ends with its own VALUES clause cannot take bound parameters remotely")
+        text = f"{text}\n{values_block(bindings)}\n"
+    return text
+
+
+def values_block(bindings: Mapping[str, Term]) -> str:
     if any(term.type not in ("uri", "literal") for term in bindings.values()):
         raise QueryParameterError("only IRIs and literals can be bound on a remote store")
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(to_oxigraph(term)) for term in bindings.values())
-    return f"{text}\nVALUES ({names}) {{ ({values}) }}\n"
-
-
-def plain_strings(text: str, info: QueryInfo) -> str:
-    """The query with `"a"^^xsd:string` written `"a"`, the same literal in RDF 1.1 — but not in
-    Virtuoso, where the typed one matches no plain literal stored (and the release stores them plain)."""
-    for start, end in reversed(info.string_datatypes):
-        text = text[:start] + text[end:]
-    return text
+    return f"VALUES ({names}) {{ ({values}) }}"
 
 
 def with_prologue(text: str, base_iri: str | None) -> str:
