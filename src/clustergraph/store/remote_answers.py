@@ -14,6 +14,10 @@ function named after it and tested on the engine that shows it:
 - Virtuoso separates N-Triples terms with tabs (`spaced_ntriples`);
 - Virtuoso's syntax errors say `Virtuoso 37000 Error SP030: SPARQL compiler, line 1: ...` and then
   repeat the query as it ran, with the dataset the service chose (`_virtuoso_syntax_error`).
+
+Not mended: Virtuoso (7.2.5) writes the booleans a query computes (`BIND(EXISTS {...} AS ?b)`, even
+`true`) as the integers 1 and 0, which no reader can tell from integers; on Virtuoso, /api/roles
+lists no role's kinds.
 """
 
 from __future__ import annotations
