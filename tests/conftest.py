@@ -8,6 +8,7 @@ change them; invariants that hold for every source use `built_all`, the build of
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ import pytest
 
 from clustergraph.compile.build import BuildResult, build
 from clustergraph.dataset import load_release
+from engines import Engines
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ARTICLE = PROJECT_DIR.parent / "shared" / "seed" / "000_28e98c03ca20fcf4.txt"
@@ -78,3 +80,11 @@ def huge_answer_query() -> str:
     binds = " ".join(f"BIND(CONCAT(?c{i}, ?c{i}) AS ?c{i + 1})" for i in range(10))
     rows = f"VALUES ?a {{ {values} }} VALUES ?b {{ {values} }}"
     return f'SELECT ?c10 WHERE {{ {rows} BIND("0123456789" AS ?c0) {binds} }}'
+
+
+@pytest.fixture(scope="session")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
+    """Real SPARQL servers (`engines.py`), each started on first use and shared by the session."""
+    running = Engines(tmp_path_factory)
+    yield running
+    running.close()

@@ -136,7 +136,7 @@ def _diff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _load_remote(args: argparse.Namespace, settings: Settings) -> int:
-    from clustergraph.store.remote import load_remote
+    from clustergraph.store.remote_load import load_remote
 
     loaded = load_remote(settings)
     for graph, triples in loaded.items():

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Reasoner = Literal["native", "owlrl"]
@@ -36,12 +36,13 @@ class Settings(BaseSettings):
         description="How often the embedded store looks for a new release version (0: only on SIGHUP).",
     )
     remote_query_url: str | None = Field(default=None, description="SPARQL 1.1 query endpoint of a remote store.")
-    remote_update_url: str | None = Field(
-        default=None, description="SPARQL 1.1 update endpoint, used only to load a release."
-    )
     remote_store_url: str | None = Field(
         default=None, description="Graph Store Protocol endpoint, used only to load a release."
     )
+    remote_store_user: str | None = Field(
+        default=None, description="User that may write to the Graph Store endpoint (Basic or Digest, as it asks)."
+    )
+    remote_store_password: SecretStr | None = Field(default=None, description="That user's password.")
     query_timeout_s: float = Field(default=10.0, gt=0)
     max_results: int = Field(default=10_000, gt=0)
     max_query_bytes: int = Field(default=64_000, gt=0)

@@ -1,25 +1,21 @@
-"""Store fixtures: a tiny release (`data/release`), an embedded store over it, a real Oxigraph server
-(`oxigraph serve` from the PyPI package `oxigraph`, on 127.0.0.1) loaded with it, and `store`, which
-runs each contract test once per backend."""
+"""Store fixtures: a tiny release (`data/release`), an embedded store over it, real SPARQL servers
+(`engines.py`: Oxigraph's and Virtuoso, on 127.0.0.1) loaded with it, and `store`, which runs each
+contract test once per backend: the embedded store and the remote store on each engine."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from smallrelease import free_port, store_settings
+from smallrelease import Loaded, store_settings
 
 from clustergraph.settings import Settings
 from clustergraph.store.base import GraphStore
 from clustergraph.store.embedded import EmbeddedStore
-from clustergraph.store.remote import RemoteStore, load_remote
+from clustergraph.store.remote import RemoteStore
+from clustergraph.store.remote_load import load_remote
+from engines import REMOTE_ENGINES, Engine, Engines, started
 
 
 @pytest.fixture(scope="session")
@@ -29,75 +25,53 @@ def embedded_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedde
     store.close()
 
 
-@contextmanager
-def _running_oxigraph(tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A fresh `oxigraph serve` (in memory) on a free port of 127.0.0.1: its base URL and process."""
-    executable = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-    if executable is None:
-        pytest.skip("the `oxigraph` server (PyPI package `oxigraph`) is not installed")
-    port = free_port()
-    with (tmp / "server.log").open("w") as log:
-        process = subprocess.Popen(
-            [executable, "serve", "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(f"{base}/query", process)
-            yield base, process
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of an Oxigraph server shared by the session's tests."""
-    with _running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as (base, _):
-        yield base
+@pytest.fixture(scope="session", params=REMOTE_ENGINES)
+def engine(request: pytest.FixtureRequest, engines: Engines) -> Engine:
+    """One engine's server, shared by the session's tests (each test runs once per engine)."""
+    return engines[request.param]
 
 
 @pytest.fixture
-def own_oxigraph_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """An Oxigraph server for one test, which may stop it: its base URL and process."""
-    with _running_oxigraph(tmp_path) as running:
+def own_engine(request: pytest.FixtureRequest, engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """A server of the same engine for one test alone, which may stop it."""
+    with started(engine.name, tmp_path) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
-def remote_settings(tmp_path_factory: pytest.TempPathFactory, oxigraph_server: str) -> Settings:
-    settings = store_settings(
-        tmp_path_factory.mktemp("remote"),
-        store="remote",
-        remote_query_url=f"{oxigraph_server}/query",
-        remote_store_url=f"{oxigraph_server}/store",
-    )
-    load_remote(settings)
-    return settings  # type: ignore[no-any-return]  # store_settings is a Settings, from a path mypy does not follow
+def loaded(engines: Engines, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Loaded]]:
+    """The remote store on an engine (by name) loaded with the tiny release, once per session."""
+    stores: dict[str, Loaded] = {}
+
+    def store_on(name: str) -> Loaded:
+        if name not in stores:
+            settings = store_settings(tmp_path_factory.mktemp("remote"), **engines[name].remote_settings())
+            load_remote(settings)
+            stores[name] = Loaded(settings, RemoteStore(settings))
+        return stores[name]
+
+    yield store_on
+    for loaded_store in stores.values():
+        loaded_store.store.close()
 
 
-@pytest.fixture(scope="session")
-def remote_store(remote_settings: Settings) -> Iterator[RemoteStore]:
-    store = RemoteStore(remote_settings)
-    yield store
-    store.close()
+@pytest.fixture
+def remote_store(loaded: Callable[[str], Loaded], engine: Engine) -> RemoteStore:
+    store: RemoteStore = loaded(engine.name).store  # Loaded comes from a path mypy does not follow
+    return store
 
 
-@pytest.fixture(
-    params=["embedded", pytest.param("remote", marks=pytest.mark.slow)],
-)
-def store(request: pytest.FixtureRequest) -> GraphStore:
-    backend: GraphStore = request.getfixturevalue(f"{request.param}_store")
-    return backend
+@pytest.fixture
+def remote_settings(loaded: Callable[[str], Loaded], engine: Engine) -> Settings:
+    settings: Settings = loaded(engine.name).settings
+    return settings
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with status {process.returncode}")
-        try:
-            httpx.get(url, params={"query": "ASK {}"}, timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError(f"oxigraph serve did not answer at {url} within 30 s")
+@pytest.fixture(params=["embedded", *REMOTE_ENGINES])
+def store(request: pytest.FixtureRequest, loaded: Callable[[str], Loaded]) -> GraphStore:
+    """Each backend: the embedded store, then the remote store on each engine."""
+    if request.param == "embedded":
+        embedded: GraphStore = request.getfixturevalue("embedded_store")
+        return embedded
+    remote: GraphStore = loaded(request.param).store
+    return remote

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import NamedTuple
 
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
 from clustergraph.settings import Settings
+from clustergraph.store.remote import RemoteStore
 
 SMALL_RELEASE = Path(__file__).parent / "data" / "release"
 TEST = "http://example.org/test#"
@@ -18,7 +20,15 @@ INFERRED = str(INFERRED_GRAPH)
 GRAPHS = (INFERRED, ONTOLOGY, SOURCE)
 QUADS = {ONTOLOGY: 8, SOURCE: 14, INFERRED: 2}
 MAX_RESULTS = 5
+NOTE_TEXT = 'line one\nline two\t"quoted", with a comma'  # the one plain string of the release
 TIMEOUT_S = 3.0
+
+
+class Loaded(NamedTuple):
+    """A remote store loaded with the tiny release, and its settings."""
+
+    settings: Settings
+    store: RemoteStore
 
 
 def store_settings(tmp: Path, **overrides: object) -> Settings:

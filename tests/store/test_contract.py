@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
-from smallrelease import CASE, GRAPHS, INFERRED, MAX_RESULTS, ONTOLOGY, QUADS, SOURCE, TEST
+from smallrelease import CASE, GRAPHS, INFERRED, MAX_RESULTS, NOTE_TEXT, ONTOLOGY, QUADS, SOURCE, TEST
 
 from clustergraph.errors import (
     QueryRefused,
@@ -32,7 +32,6 @@ PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 NOTE = f"SELECT ?note WHERE {{ ?case <{TEST}note> ?note }}"
-NOTE_TEXT = 'line one\nline two\t"quoted", with a comma'
 LABEL_GRAPH = f"""
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 CONSTRUCT {{ ?case rdfs:label ?label }} WHERE {{ ?case a <{TEST}PolicyCase> ; rdfs:label ?label }}
@@ -98,10 +97,26 @@ def test_a_query_may_name_its_own_dataset(store: GraphStore) -> None:
     assert select(store, text) == [{"n": str(QUADS[SOURCE])}]
 
 
+@pytest.mark.parametrize(
+    "datatype", ["^^xsd:string", "^^<http://www.w3.org/2001/XMLSchema#string>", " ^^ xsd:string"]
+)
+def test_a_string_typed_xsd_string_is_the_plain_string(store: GraphStore, datatype: str) -> None:
+    """RDF 1.1: `"a"^^xsd:string` and `"a"` are one literal."""
+    note = json.dumps(NOTE_TEXT)
+    text = f"SELECT ?case WHERE {{ ?case <{TEST}note> {note}{datatype} }}"
+    assert select(store, text) == [{"case": CASE + "oregon"}]
+
+
 def test_bound_parameters_are_terms(store: GraphStore) -> None:
     rows = select(store, LABELS, bindings={"case": URIRef(CASE + "oregon")})
     assert {r["label"] for r in rows} == {"Oregon", "Орегон"}
     assert select(store, LABELS, bindings={"case": Literal(f"{CASE}oregon> }} # ")}) == []
+
+
+def test_a_bound_variable_is_bound_where_the_query_filters_on_it(store: GraphStore) -> None:
+    text = "SELECT ?case ?text WHERE { ?case rdfs:label ?label FILTER(CONTAINS(STR(?label), ?text)) }"
+    rows = select(store, text, bindings={"text": Literal("Oreg")})
+    assert {row["case"] for row in rows} == {CASE + "oregon", "http://example.org/test/region/oregon"}
 
 
 def test_rows_are_bounded_and_say_so(store: GraphStore) -> None:

@@ -217,3 +217,22 @@ def test_dataset_and_values(text: str, has_dataset: bool, has_trailing_values: b
 )
 def test_extension_functions_are_named(text: str, functions: tuple[str, ...]) -> None:
     assert inspect(text).extension_functions == functions
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        pytest.param('ASK { ?s ?p "a"^^xsd:string }', ["^^xsd:string"], id="prefixed"),
+        pytest.param(
+            "ASK { ?s ?p 'a' ^^ <http://www.w3.org/2001/XMLSchema#string> }",
+            ["^^ <http://www.w3.org/2001/XMLSchema#string>"],
+            id="iri",
+        ),
+        pytest.param('ASK { ?s ?p "a"^^xsd:integer }', [], id="another-datatype"),
+        pytest.param('PREFIX xsd: <http://x/> ASK { ?s ?p "a"^^xsd:string }', [], id="xsd-prefix-declared-elsewhere"),
+        pytest.param('ASK { ?s ?p "a" . ?s ?q xsd:string }', [], id="not-after-a-string"),
+        pytest.param('ASK { ?s ?p "^^xsd:string" }', [], id="inside-a-string"),
+    ],
+)
+def test_strings_typed_xsd_string_are_found(text: str, removed: list[str]) -> None:
+    assert [text[start:end] for start, end in inspect(text).string_datatypes] == removed

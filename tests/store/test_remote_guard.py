@@ -9,6 +9,7 @@ import pytest
 from clustergraph.errors import QueryRefused
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.remote import RemoteStore
+from engines import Engine
 
 pytestmark = pytest.mark.slow
 
@@ -26,8 +27,8 @@ def test_hidden_nesting_is_refused_and_the_server_lives(remote_store: RemoteStor
     assert remote_store.solutions(QueryRequest("ASK { ?s ?p ?o }")).boolean is True
 
 
-def test_hidden_service_is_refused(remote_store: RemoteStore, oxigraph_server: str) -> None:
-    text = f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{oxigraph_server}/query> {{ ?s ?p ?o }} }}"
+def test_hidden_service_is_refused(remote_store: RemoteStore, engine: Engine) -> None:
+    text = f"SELECT * WHERE {{ FILTER(1<2)SERVICE#>\n<{engine.query_url}> {{ ?s ?p ?o }} }}"
     with pytest.raises(QueryRefused):
         remote_store.solutions(QueryRequest(text))
 

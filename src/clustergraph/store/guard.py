@@ -71,13 +71,18 @@ class Limits:
 @dataclass(frozen=True)
 class QueryInfo:
     """What the scanner learned: the query form, whether the text names its own dataset
-    (FROM / FROM NAMED) and ends with a VALUES clause, and the functions it calls by IRI that SPARQL
-    does not define (a server's extensions, such as Virtuoso's `bif:`), as written."""
+    (FROM / FROM NAMED) and ends with a VALUES clause, the functions it calls by IRI that SPARQL
+    does not define (a server's extensions, such as Virtuoso's `bif:`), as written, and where the
+    text gives a string the datatype xsd:string (`"a"^^xsd:string`: the spans of `^^xsd:string`), and
+    where the WHERE clause's group opens (just after its `{`; None for `CONSTRUCT WHERE { ... }`,
+    whose group is its template too, and for a DESCRIBE without one)."""
 
     form: QueryForm
     has_dataset: bool
     has_trailing_values: bool
     extension_functions: tuple[str, ...] = ()
+    string_datatypes: tuple[tuple[int, int], ...] = ()
+    where_group: int | None = None
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
@@ -110,6 +115,12 @@ class _Scanner:
         self.first_keyword: str | None = None
         self.prefixes: dict[str, str] = {}
         self.extension_functions: list[str] = []
+        self.string_datatypes: list[tuple[int, int]] = []
+        self.previous_start = 0
+        self.top_groups = 0  # groups opened at the top level: a CONSTRUCT template, then the WHERE clause's
+        self.where_keyword = False  # WHERE seen at the top level
+        self.short_construct = False  # CONSTRUCT WHERE { ... }
+        self.where_group: int | None = None
         self.has_dataset = self.has_trailing_values = self.values_next = False
 
     def scan(self) -> QueryInfo:
@@ -120,6 +131,7 @@ class _Scanner:
                 continue
             getattr(self, f"_{kind}", self._token)(match)
             self.before_previous, self.previous = self.previous, (kind, match.group())
+            self.previous_start = match.start()
         return self._info()
 
     def _token(self, match: re.Match[str]) -> None:
@@ -129,6 +141,7 @@ class _Scanner:
         content = match.group()[1:-1]
         if _is_word(self.before_previous, "PREFIX") and self.previous and self.previous[0] == "pname":
             self.prefixes[self.previous[1].rstrip(":")] = content
+        self._note_datatype(match)
         if self._less_than_possible() and (_REREAD & set(content) or _forbidden(content)):
             raise QueryRefused(
                 f"'<' at {self._where(match.start())} may be read as less-than or as the start of the IRI "
@@ -138,6 +151,14 @@ class _Scanner:
 
     def _pname(self, match: re.Match[str]) -> None:
         self._refuse(match.group().partition(":")[0], match.start())
+        self._note_datatype(match)
+
+    def _note_datatype(self, match: re.Match[str]) -> None:
+        """`^^xsd:string` after a string: where it is, for servers that tell such a literal from the
+        plain one RDF 1.1 says it is (Virtuoso)."""
+        after_string = self.before_previous is not None and self.before_previous[0] == "string"
+        if after_string and self.previous == ("other", "^^") and self._resolve(match.group()) == _XSD + "string":
+            self.string_datatypes.append((self.previous_start, match.end()))
 
     def _word(self, match: re.Match[str]) -> None:
         word = match.group().upper()
@@ -145,12 +166,15 @@ class _Scanner:
         if self.first_keyword is None and word not in _PROLOGUE:
             self.first_keyword = word
         self.has_dataset = self.has_dataset or word == "FROM"
+        self.where_keyword = self.where_keyword or (word == "WHERE" and not self.open)
         if word == "VALUES":
             self.values_next = True
             self.has_trailing_values = self.has_trailing_values or not any(b.char == "{" for b in self.open)
 
     def _open(self, match: re.Match[str]) -> None:
         char = match.group()
+        if char == "{" and not self.open:
+            self._note_group(match.end())
         if char == "(" and self._calls_a_function():
             self._note_function(self.previous[1] if self.previous else "")
         in_data = bool(self.open) and self.open[-1].holds_data
@@ -160,6 +184,18 @@ class _Scanner:
             raise QueryRefused(
                 f"the query nests brackets deeper than {self.max_depth} levels (at {self._where(match.start())})"
             )
+
+    def _note_group(self, after: int) -> None:
+        """A group opened at the top level: the WHERE clause's is the first, or a CONSTRUCT's second
+        (after its template), except in `CONSTRUCT WHERE { ... }`, where one group is both."""
+        self.top_groups += 1
+        if self.first_keyword != "CONSTRUCT":
+            if self.top_groups == 1:
+                self.where_group = after
+        elif self.top_groups == 1:
+            self.short_construct = self.where_keyword
+        elif self.top_groups == 2 and not self.short_construct:
+            self.where_group = after
 
     def _close(self, match: re.Match[str]) -> None:
         if self.open:
@@ -175,13 +211,15 @@ class _Scanner:
         return after_constraint or not in_triples
 
     def _note_function(self, name: str) -> None:
-        if name.startswith("<"):
-            iri = name[1:-1]
-        else:
-            prefix, _, local = name.partition(":")
-            iri = self.prefixes.get(prefix, _XSD if prefix == "xsd" else "") + local
-        if not iri.startswith(_XSD):
+        if not self._resolve(name).startswith(_XSD):
             self.extension_functions.append(name)
+
+    def _resolve(self, name: str) -> str:
+        """The IRI an IRI or prefixed name stands for (`xsd:` is XSD's unless the query says otherwise)."""
+        if name.startswith("<"):
+            return name[1:-1]
+        prefix, _, local = name.partition(":")
+        return self.prefixes.get(prefix, _XSD if prefix == "xsd" else "") + local
 
     def _less_than_possible(self) -> bool:
         """Whether Oxigraph could read a `<` here as less-than: inside parentheses that may hold an
@@ -216,6 +254,8 @@ class _Scanner:
             self.has_dataset,
             self.has_trailing_values,
             tuple(dict.fromkeys(self.extension_functions)),
+            tuple(self.string_datatypes),
+            self.where_group,
         )
 
     def _where(self, offset: int) -> str:

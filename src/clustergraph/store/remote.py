@@ -4,26 +4,31 @@ by URL.
 The same guard as the embedded store runs first: a remote server is no licence to pass untrusted
 queries through (Oxigraph's own server aborts on deep nesting and fetches SERVICE URLs), and no call
 of a function outside SPARQL and XSD is passed on, since a server's extensions may reach files or
-the network. Answers are
-asked for in line-based formats (SPARQL TSV, N-Triples) and read as they stream in, up to the row
-limit, after which the connection is dropped; Oxigraph then writes the format the client wanted.
+the network. Solutions are asked for as SPARQL JSON results and triples as N-Triples, and read as
+they stream in, up to the row limit, after which the connection is dropped; Oxigraph then writes the
+format the client wanted. How answers are read, and where engines' answers differ (Virtuoso's), is
+`remote_answers.py`.
 
 Untrusted queries (from `/sparql`) and the API's own go through separate, bounded capacity (at most
 `query_workers` and `api_workers` requests at once), as on the embedded store. Answers are bounded
 in bytes as well as rows while they stream in; unlike the embedded store's, they are then held
 whole (at most `max_answer_bytes`) to be rewritten in the format asked for.
 
+A string written with the datatype xsd:string (`"a"^^xsd:string`) is sent as the plain string it is
+in RDF 1.1 (`as_sent`): Virtuoso tells the two apart, and finds no typed one in the release.
+
 As the embedded store declares the project's prefixes for every query and resolves relative IRIs
 against the endpoint's URL, a query sent on gets one leading line with a `BASE` and a `PREFIX` for
 each project prefix it uses without declaring (so a remote server's error positions are one line on).
 
-The protocol has no way to pass bindings, so bound terms travel as a trailing `VALUES` clause, each
-term written by pyoxigraph in N-Triples syntax (from which a value cannot escape). Its meaning
-equals the embedded store's substitution for variables the query projects, which is what Oxigraph's
-substitution requires anyway.
+The protocol has no way to pass bindings, so bound terms travel as a `VALUES` block at the start
+of the WHERE clause's group, each term written by pyoxigraph in N-Triples syntax (from which a value
+cannot escape): the group's FILTERs, BINDs and OPTIONALs see them bound, as with the embedded store's
+substitution. Only a query whose WHERE clause the scanner cannot place (`CONSTRUCT WHERE`) gets them
+as a trailing `VALUES` clause, which joins after the FILTERs have run.
 
-`load_remote` puts a release into the server with the Graph Store Protocol: one PUT per named graph,
-and a DELETE for each graph the server holds that the release no longer has.
+A server may hold graphs of its own (Virtuoso always does): the store sees only the project's,
+those under `https://w3id.org/clustergraph/graph/`. `remote_load.py` puts a release into a server.
 """
 
 from __future__ import annotations
@@ -31,15 +36,16 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pyoxigraph as ox
 
-from clustergraph.dataset import default_graph_names, load_release
+from clustergraph.dataset import default_graph_names
 from clustergraph.errors import (
     QueryCancelled,
     QueryFailed,
@@ -50,21 +56,23 @@ from clustergraph.errors import (
     ResourceNotFound,
     StoreError,
 )
-from clustergraph.namespaces import PREFIXES
+from clustergraph.namespaces import GRAPH, PREFIXES
 from clustergraph.settings import Settings
 from clustergraph.store.base import ChunkedResult, Dataset, QueryRequest, SerializedResult, Solutions, Term
-from clustergraph.store.formats import N_TRIPLES, SPARQL_JSON, TSV
+from clustergraph.store.formats import N_TRIPLES, SPARQL_JSON
 from clustergraph.store.guard import Limits, QueryInfo, inspect_query
+from clustergraph.store.remote_answers import AnswerStream, boolean, rows_as_tsv, spaced_ntriples, syntax_error
 from clustergraph.store.results import TRIPLES_NOT_ROWS, LineBudget, boolean_as, solutions_as, triples_as
-from clustergraph.store.syntax import may_have_relative_iris, readable
+from clustergraph.store.syntax import may_have_relative_iris
 from clustergraph.store.terms import from_oxigraph, from_rdflib, to_oxigraph
 
 QUERY_DIR = Path(__file__).parent / "queries"
-LOAD_TIMEOUT_S = 600.0
 _ERROR_TEXT = 2000
 _POSITION = re.compile(r"^error at (\d+):")
 _DECLARED = re.compile(r"PREFIX\s+([^\s:]*):", re.IGNORECASE)
 PROBE = "ASK {}"
+_JSON_PER_TSV = 4  # SPARQL JSON is longer than the TSV it becomes: reading stops at this multiple of the limit
+T = TypeVar("T")
 
 
 class _Capacity:
@@ -117,7 +125,7 @@ class RemoteStore:
         if info.form in ("CONSTRUCT", "DESCRIBE"):
             raise QueryFailed(TRIPLES_NOT_ROWS)
         limit = self._limit(request)
-        tsv, truncated = self._fetch(request, info, TSV, limit + 1)
+        tsv, truncated = self._fetch(request, info, SPARQL_JSON, self._rows(limit + 1))
         parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
         assert isinstance(parsed, ox.QuerySolutions)
         variables = tuple(v.value for v in parsed.variables)
@@ -133,9 +141,9 @@ class RemoteStore:
             return boolean_as(self._ask(request, info), media_type)
         limit = self._limit(request)
         if info.form in ("CONSTRUCT", "DESCRIBE"):
-            ntriples, truncated = self._fetch(request, info, N_TRIPLES, limit)
-            return triples_as(ntriples, media_type, truncated, self._max_bytes)
-        tsv, truncated = self._fetch(request, info, TSV, limit + 1)
+            ntriples, truncated = self._fetch(request, info, N_TRIPLES, self._lines(limit))
+            return triples_as(spaced_ntriples(ntriples), media_type, truncated, self._max_bytes)
+        tsv, truncated = self._fetch(request, info, SPARQL_JSON, self._rows(limit + 1))
         return solutions_as(tsv, media_type, truncated, self._max_bytes)
 
     def stream(self, request: QueryRequest, media_type: str) -> ChunkedResult:
@@ -161,15 +169,18 @@ class RemoteStore:
         if name is not None and name not in self.graph_names():
             raise ResourceNotFound(f"no graph {name}; the graphs are: {', '.join(self.graph_names())}")
         graphs = [name] if name is not None else self._default_graphs(entailment)
-        body, _ = self._post(_query_text("all-triples"), {"default-graph-uri": graphs}, N_TRIPLES, None, None)
-        return triples_as(body, media_type, False).body
+        all_triples = _query_text("all-triples")
+        body, _ = self._post(all_triples, {"default-graph-uri": graphs}, N_TRIPLES, self._lines(None), None)
+        return triples_as(spaced_ntriples(body), media_type, False).body
 
     def graph_names(self) -> Sequence[str]:
+        """The project's named graphs on the server (a server may hold others: Virtuoso always does)."""
         if self._graph_names is None:
-            tsv, _ = self._post(_query_text("graph-names"), {}, TSV, None, None)
+            tsv, _ = self._post(_query_text("graph-names"), {}, SPARQL_JSON, self._rows(None), None)
             parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
             assert isinstance(parsed, ox.QuerySolutions)
-            self._graph_names = tuple(sorted(s[0].value for s in parsed if isinstance(s[0], ox.NamedNode)))
+            names = (s[0].value for s in parsed if isinstance(s[0], ox.NamedNode))
+            self._graph_names = tuple(sorted(name for name in names if name.startswith(str(GRAPH))))
         return self._graph_names
 
     @property
@@ -192,30 +203,46 @@ class RemoteStore:
         return info
 
     def _ask(self, request: QueryRequest, info: QueryInfo) -> ox.QueryBoolean:
-        body, _ = self._fetch(request, info, SPARQL_JSON, None)
-        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        if not isinstance(parsed, ox.QueryBoolean):
-            raise StoreError(f"the remote store at {self._url} answered an ASK query with solutions")
-        return parsed
+        body, _ = self._fetch(request, info, SPARQL_JSON, self._lines(None))
+        return boolean(body, self._url)
 
-    def _fetch(self, request: QueryRequest, info: QueryInfo, accept: str, lines: int | None) -> tuple[bytes, bool]:
+    def _rows(self, lines: int | None) -> Callable[[Iterator[bytes]], tuple[bytes, bool]]:
+        """A reader of SPARQL JSON solutions into at most `lines` lines of SPARQL TSV."""
+        return lambda chunks: rows_as_tsv(
+            AnswerStream(chunks, _JSON_PER_TSV * self._max_bytes), lines, self._max_bytes, self._url
+        )
+
+    def _lines(self, lines: int | None) -> Callable[[Iterator[bytes]], tuple[bytes, bool]]:
+        """A reader of a line-based answer (N-Triples, or a short JSON boolean) keeping `lines` lines."""
+
+        def read(chunks: Iterator[bytes]) -> tuple[bytes, bool]:
+            sink = LineBudget(lines, self._max_bytes)
+            sink.feed(chunks)
+            return sink.value(), sink.truncated
+
+        return read
+
+    def _fetch(
+        self, request: QueryRequest, info: QueryInfo, accept: str, read: Callable[[Iterator[bytes]], T]
+    ) -> T:
         bindings = {name: from_rdflib(term) for name, term in request.bindings.items()}
-        text = with_values(request.text, bindings, info)
+        text = as_sent(request.text, bindings, info)
         sent = with_prologue(text, request.base_iri)
         params = _dataset_params(request.dataset, self._default_graphs(request.dataset.entailment), info)
         with (self._api if request.trusted else self._sparql).turn():
-            return self._post(sent, params, accept, lines, request.cancel, (text, int(sent != text)))
+            return self._post(sent, params, accept, read, request.cancel, (text, int(sent != text)))
 
     def _post(
         self,
         text: str,
         params: Mapping[str, list[str]],
         accept: str,
-        lines: int | None,
+        read: Callable[[Iterator[bytes]], T],
         cancel: threading.Event | None,
         written: tuple[str, int] | None = None,
-    ) -> tuple[bytes, bool]:
-        """POST `text`; `written` is the query as the client wrote it and the lines put before it."""
+    ) -> T:
+        """POST `text` and `read` the answer's chunks as they come; `written` is the query as the
+        client wrote it and the lines put before it."""
         deadline = time.monotonic() + self._timeout_s
         try:
             with self._client.stream(
@@ -223,11 +250,10 @@ class RemoteStore:
             ) as response:
                 if response.status_code != httpx.codes.OK:
                     raise _error_for(response, self._url, written or (text, 0))
-                sink = LineBudget(lines, self._max_bytes)
-                sink.feed(_chunks(response, deadline, cancel, self._timeout_s))
-                return sink.value(), sink.truncated
+                return read(_chunks(response, deadline, cancel, self._timeout_s))
         except httpx.TimeoutException:
-            raise QueryTimeout(f"the remote store did not answer within {self._timeout_s:g} s") from None
+            stopped = f"the query was stopped: the remote store did not answer within {self._timeout_s:g} s"
+            raise QueryTimeout(stopped) from None
         except httpx.TransportError as error:
             raise StoreError(f"the remote store at {self._url} is unreachable: {error}") from None
 
@@ -238,17 +264,29 @@ class RemoteStore:
         return default_graph_names(self.graph_names(), entailment=entailment)
 
 
-def with_values(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str:
-    """The query with its bindings as a trailing VALUES clause (see the module docstring)."""
-    if not bindings:
-        return text
-    if info.has_trailing_values:
-        raise QueryFailed("a query that ends with its own VALUES clause cannot take bound parameters remotely")
+def as_sent(text: str, bindings: Mapping[str, Term], info: QueryInfo) -> str:
+    """The query as a remote server gets it, edited where the scanner found the places: its bindings
+    in a VALUES block (see the module docstring), and `"a"^^xsd:string` written `"a"`, the same
+    literal in RDF 1.1 but not in Virtuoso, where the typed one matches none of the plain strings that
+    the release stores."""
+    edits = [(start, end, "") for start, end in info.string_datatypes]
+    if bindings and info.where_group is not None:
+        edits.append((info.where_group, info.where_group, f" {values_block(bindings)} "))
+    for start, end, insert in sorted(edits, reverse=True):
+        text = text[:start] + insert + text[end:]
+    if bindings and info.where_group is None:
+        if info.has_trailing_values:
+            raise QueryFailed("a query that ends with its own VALUES clause cannot take bound parameters remotely")
+        text = f"{text}\n{values_block(bindings)}\n"
+    return text
+
+
+def values_block(bindings: Mapping[str, Term]) -> str:
     if any(term.type not in ("uri", "literal") for term in bindings.values()):
         raise QueryParameterError("only IRIs and literals can be bound on a remote store")
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(str(to_oxigraph(term)) for term in bindings.values())
-    return f"{text}\nVALUES ({names}) {{ ({values}) }}\n"
+    return f"VALUES ({names}) {{ ({values}) }}"
 
 
 def with_prologue(text: str, base_iri: str | None) -> str:
@@ -258,41 +296,6 @@ def with_prologue(text: str, base_iri: str | None) -> str:
     base = [f"BASE <{base_iri}>"] if base_iri and may_have_relative_iris(text) else []
     prologue = base + [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used]
     return f"{' '.join(prologue)}\n{text}" if prologue else text
-
-
-def load_remote(settings: Settings) -> dict[str, int]:
-    """Put the release's named graphs into the remote Graph Store; the triples per graph."""
-    if not settings.remote_store_url:
-        raise StoreError(
-            "loading a remote store needs CLUSTERGRAPH_REMOTE_STORE_URL (its Graph Store Protocol endpoint)"
-        )
-    release = load_release(settings.release_path)
-    graphs = sorted(g.value for g in release.named_graphs() if isinstance(g, ox.NamedNode))
-    counts: dict[str, int] = {}
-    with httpx.Client(timeout=httpx.Timeout(LOAD_TIMEOUT_S)) as client:
-        for graph in graphs:
-            triples = [q.triple for q in release.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            _gsp(client, "PUT", settings.remote_store_url, graph, body)
-            counts[graph] = len(triples)
-        if settings.remote_query_url:
-            remote = RemoteStore(settings)
-            try:
-                for stale in sorted(set(remote.graph_names()) - set(graphs)):
-                    _gsp(client, "DELETE", settings.remote_store_url, stale, None)
-            finally:
-                remote.close()
-    return counts
-
-
-def _gsp(client: httpx.Client, method: str, url: str, graph: str, body: bytes | None) -> None:
-    headers = {"Content-Type": N_TRIPLES} if body is not None else {}
-    try:
-        response = client.request(method, url, params={"graph": graph}, content=body, headers=headers)
-    except httpx.HTTPError as error:
-        raise StoreError(f"{method} {url}?graph={graph} failed: {error}") from None
-    if not response.is_success:
-        raise StoreError(f"{method} {url}?graph={graph} answered {response.status_code}: {response.text[:_ERROR_TEXT]}")
 
 
 def _dataset_params(dataset: Dataset, default: Sequence[str], info: QueryInfo | None = None) -> dict[str, list[str]]:
@@ -314,7 +317,7 @@ def _chunks(
         if cancel is not None and cancel.is_set():
             raise QueryCancelled("the client went away")
         if time.monotonic() > deadline:
-            raise QueryTimeout(f"the remote store's answer took longer than {timeout_s:g} s")
+            raise QueryTimeout(f"the query was stopped: the remote store's answer took longer than {timeout_s:g} s")
         yield chunk
 
 
@@ -326,7 +329,7 @@ def _error_for(response: httpx.Response, url: str, written: tuple[str, int]) -> 
     if response.status_code == httpx.codes.BAD_REQUEST:
         text, shift = written
         message = _POSITION.sub(lambda m: f"error at {max(int(m[1]) - shift, 1)}:", message, count=1)
-        return QuerySyntaxError(readable(message, text) if message else "the remote store refused the query")
+        return QuerySyntaxError(syntax_error(message, text, shift) if message else "the remote store refused the query")
     return StoreError(f"the remote store at {url} answered {response.status_code}: {message}")
 
 

@@ -80,6 +80,11 @@ class LineBudget(io.RawIOBase):
         return body[: body.rfind(b"\n") + 1] if self.truncated else body
 
 
+class InputCut(Exception):
+    """Raised by a bounded input (a remote answer) whose byte budget is spent: what was written so far
+    is the answer, truncated."""
+
+
 def bounded(write: Callable[[IO[bytes]], object], lines: int | None, max_bytes: int | None) -> tuple[bytes, bool]:
     """Run `write(sink)` (an Oxigraph serializer) keeping `lines` lines within `max_bytes`;
     (bytes, truncated)."""
@@ -88,6 +93,8 @@ def bounded(write: Callable[[IO[bytes]], object], lines: int | None, max_bytes: 
         write(sink)  # type: ignore[arg-type]
     except _Full:
         pass
+    except InputCut:
+        sink.truncated = True
     except OSError:
         if not sink.truncated:
             raise

@@ -44,14 +44,14 @@ def readable(message: str, text: str) -> str:
     lines = text.splitlines() or [""]
     before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
     if "Prefix not found" in reason:
-        return f"{where}: {_undeclared(before)}"
+        pname = _PNAME_BEFORE.search(before)
+        return f"{where}: {undeclared(pname[1] or '' if pname else '')}"
     near = before[-EXCERPT:].lstrip()
     return f"{where}, after {near!r}: {_expected(reason)}" if near else f"{where}: {_expected(reason)}"
 
 
-def _undeclared(before: str) -> str:
-    pname = _PNAME_BEFORE.search(before)
-    prefix = pname[1] or "" if pname else ""
+def undeclared(prefix: str) -> str:
+    """What to say about a prefix the query uses without declaring it."""
     known = ", ".join(f"{p}:" for p in PREFIXES)
     return (
         f'the prefix "{prefix[:EXCERPT]}:" is not declared: add a line "PREFIX {prefix[:EXCERPT]}: <...>" '
