@@ -102,8 +102,8 @@ def test_an_unbound_prefix_names_the_file_the_line_and_the_prefix(project_copy: 
     broken = project_copy / "data" / SOURCE / "oregon-more.ttl"
     broken.write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n\n"
-        "<https://w3id.org/clustergraph/id/case/oregon> cg:attestedBy\n"
-        '    <https://w3id.org/clustergraph/id/passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon> cg:attestedBy\n"
+        '    <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
         encoding="utf-8",
     )
     with pytest.raises(BuildError) as failure:
@@ -118,14 +118,14 @@ def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(proj
     (project_copy / "data" / SOURCE / "bad-case.ttl").write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<https://w3id.org/clustergraph/id/case/nowhere> a cg:PolicyCase ;\n"
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere> a cg:PolicyCase ;\n"
         '    rdfs:label "Nowhere"@en , "Нигде"@ru .\n',
         encoding="utf-8",
     )
     release = _existing_release(project_copy, tmp_path)
     with pytest.raises(ValidationFailed) as failure:
         build(project_copy, release)
-    assert f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: case:nowhere" in failure.value.report
+    assert f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere" in failure.value.report
     assert "cg:inRegion" in failure.value.report
     _assert_untouched(release)
 
@@ -162,12 +162,12 @@ def test_cli_validate_accepts_good_and_rejects_bad_files(
     bad.write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://w3id.org/clustergraph/id/case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
+        '<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
         encoding="utf-8",
     )
     assert main(["--project", str(project_dir), "validate", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "bad.ttl" in err and "case:nowhere" in err
+    assert "bad.ttl" in err and "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere" in err
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])

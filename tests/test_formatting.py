@@ -15,12 +15,12 @@ COMMENTED = """\
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
 # About b, which canonical order puts second
-<https://w3id.org/clustergraph/id/case/b> a cg:PolicyCase ;
+<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/b> a cg:PolicyCase ;
     # written inside b's block
     rdfs:label "B # is not a comment here"@en .
 
 # About a
-<https://w3id.org/clustergraph/id/case/a> a cg:PolicyCase .
+<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/a> a cg:PolicyCase .
 # the last word
 """
 
@@ -35,8 +35,8 @@ def _formatted(tmp_path: Path, text: str) -> str:
 def test_every_full_line_comment_survives_next_to_its_block(tmp_path: Path) -> None:
     lines = _formatted(tmp_path, COMMENTED).splitlines()
     assert lines[0] == "# File header: who wrote this and why."
-    assert lines[lines.index("case:a") - 1] == "# About a"
-    before_b = lines[lines.index("case:b") - 2 : lines.index("case:b")]
+    assert lines[lines.index("https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/a") - 1] == "# About a"
+    before_b = lines[lines.index("https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/b") - 2 : lines.index("https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/b")]
     assert before_b == ["# About b, which canonical order puts second", "# written inside b's block"]
     assert lines[-1] == "# the last word"
     assert '    rdfs:label "B # is not a comment here"@en ;' in lines

@@ -68,7 +68,7 @@ def test_sources_describing_one_resource_are_one_group(project: Path) -> None:
     (shared / "case.ttl").write_text(
         "@prefix case: <https://w3id.org/clustergraph/id/case/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        'case:copy-1-oregon rdfs:comment "a remark from another source"@en .\n',
+        'https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/copy-1-oregon rdfs:comment "a remark from another source"@en .\n',
         encoding="utf-8",
     )
     assert groups_of(project) == [(SOURCE,), (f"{SOURCE}-copy-1", "zz-shared"), (COPY,)]

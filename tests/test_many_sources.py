@@ -30,25 +30,25 @@ PREFIXES = """\
 
 SCENARIOS = [
     pytest.param(
-        "<https://w3id.org/clustergraph/id/lesson/north-rhine-westphalia-professional-secretariat>"
-        " cg:lessonOf <https://w3id.org/clustergraph/id/case/south-carolina> .",
-        (ID["lesson/north-rhine-westphalia-professional-secretariat"], CG.lessonOf),
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/lesson/north-rhine-westphalia-professional-secretariat>"
+        " cg:lessonOf <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina> .",
+        (ID["source/creative-economy-2017-07/lesson/north-rhine-westphalia-professional-secretariat"], CG.lessonOf),
         id="the-secretariat-lesson-drawn-from-south-carolina-too",
     ),
     pytest.param(
-        "<https://w3id.org/clustergraph/id/competence/branding>"
-        " cg:competenceAtStage <https://w3id.org/clustergraph/id/stage/mature> .",
-        (ID["competence/branding"], CG.competenceAtStage),
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/competence/branding>"
+        " cg:competenceAtStage <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/mature> .",
+        (ID["source/creative-economy-2017-07/competence/branding"], CG.competenceAtStage),
         id="branding-needed-at-another-stage",
     ),
     pytest.param(
-        '<https://w3id.org/clustergraph/id/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger .',
-        (ID["case/serbia"], CG.clusterCountMoreThan),
+        '<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger .',
+        (ID["source/creative-economy-2017-07/case/serbia"], CG.clusterCountMoreThan),
         id="another-count-of-serbias-clusters",
     ),
     pytest.param(
-        "<https://w3id.org/clustergraph/id/stage/mature>"
-        " cg:nextStage <https://w3id.org/clustergraph/id/stage/growing> .",
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/mature>"
+        " cg:nextStage <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/growing> .",
         None,
         id="a-life-cycle-that-renews-into-growth",
     ),
@@ -105,14 +105,14 @@ def test_the_contested_value_names_each_source_and_what_it_says(project_copy: Pa
     (contested,) = build(project_copy, tmp_path / "release").contested
     assert dict(contested.values) == {"creative-economy-2017-07": ("40",), SECOND: ("50",)}
     assert contested.render() == (
-        "case:serbia cg:clusterCountMoreThan differs between sources (creative-economy-2017-07: 40; second-source: 50)"
+        "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/serbia cg:clusterCountMoreThan differs between sources (creative-economy-2017-07: 40; second-source: 50)"
     )
 
 
 def test_one_value_per_source_is_still_required_within_a_source(project_copy: Path, tmp_path: Path) -> None:
     _add_source(
         project_copy,
-        '<https://w3id.org/clustergraph/id/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger , '
+        '<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger , '
         '"60"^^xsd:nonNegativeInteger .',
     )
     with pytest.raises(ValidationFailed) as failure:
@@ -130,5 +130,5 @@ def test_a_merge_derived_by_reasoning_is_refused_not_published(project_copy: Pat
     _add_source(project_copy, str(SCENARIOS[0].values[0]))
     with pytest.raises(BuildError, match=r"merged 1 pair\(s\) of individuals with owl:sameAs") as failure:
         build(project_copy, tmp_path / "release")
-    assert "case:north-rhine-westphalia = case:south-carolina" in str(failure.value)
+    assert "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/north-rhine-westphalia = https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina" in str(failure.value)
     assert not (tmp_path / "release").exists()

@@ -72,14 +72,14 @@ def _validate_fixture(name: str, ontology: Graph, shapes: Graph) -> ValidationRe
 BROKEN_DATA = [
     pytest.param(
         "case-without-region.ttl",
-        {(ID["case/oregon-industry-cluster-network"], CG.inRegion)},
+        {(ID["source/creative-economy-2017-07/case/oregon-industry-cluster-network"], CG.inRegion)},
         SHAPES.PolicyCaseShape,
         "A policy case needs exactly one region (cg:inRegion)",
         id="case-without-region",
     ),
     pytest.param(
         "facilitator-function-without-stage.ttl",
-        {(ID["facilitator-function/stimulating-communications"], CG.functionAtStage)},
+        {(ID["source/creative-economy-2017-07/facilitator-function/stimulating-communications"], CG.functionAtStage)},
         SHAPES.FacilitatorFunctionShape,
         "A facilitator function needs exactly one life-cycle stage (cg:functionAtStage)",
         id="facilitator-function-without-stage",
@@ -100,7 +100,7 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "passage-without-quote.ttl",
-        {(ID["passage/south-carolina-council"], CG.quote)},
+        {(ID["source/creative-economy-2017-07/passage/south-carolina-council"], CG.quote)},
         SHAPES.PassageShape,
         "A passage needs exactly one quote (cg:quote)",
         id="passage-without-quote",
@@ -149,14 +149,14 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "lesson-of-another-case.ttl",
-        {(ID["lesson/minnesota-common-language"], CG.lessonOf)},
+        {(ID["source/creative-economy-2017-07/lesson/minnesota-common-language"], CG.lessonOf)},
         "lesson-case-violation",
-        "The lesson is of case:oregon (cg:lessonOf), but case:minnesota teaches it",
+        "The lesson is of https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon (cg:lessonOf), but https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/minnesota teaches it",
         id="lesson-of-another-case",
     ),
     pytest.param(
         "stage-order-with-a-gap.ttl",
-        {(ID["stage/mature"], CG.stageOrder)},
+        {(ID["source/creative-economy-2017-07/stage/mature"], CG.stageOrder)},
         "stage-order-violation",
         "No stage has order 3",
         id="stage-order-with-a-gap",
@@ -170,14 +170,14 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "two-cases-one-label.ttl",
-        {(ID["case/oregon"], RDFS_LABEL), (ID["case/oregon-industry-cluster-network"], RDFS_LABEL)},
+        {(ID["source/creative-economy-2017-07/case/oregon"], RDFS_LABEL), (ID["source/creative-economy-2017-07/case/oregon-industry-cluster-network"], RDFS_LABEL)},
         "duplicate-label-violation",
         'has the same English label "Oregon: discussion platforms for stakeholders"',
         id="two-cases-one-label",
     ),
     pytest.param(
         "unused-passage.ttl",
-        {(ID["passage/south-carolina-council-founded"], None)},
+        {(ID["source/creative-economy-2017-07/passage/south-carolina-council-founded"], None)},
         "unused-passage-violation",
         "No resource rests on this passage",
         id="unused-passage",
@@ -260,7 +260,7 @@ def test_the_shapes_use_only_terms_the_ontology_declares(ontology: Graph, shapes
 def test_render_shortens_iris_with_the_project_prefixes() -> None:
     violation = Violation(
         file="data/creative-economy-2017-07/oregon.ttl",
-        focus=str(ID["outcome/oregon-specialized-reviews"]),
+        focus=str(ID["source/creative-economy-2017-07/outcome/oregon-specialized-reviews"]),
         path=f"^{CG.achievedOutcome}",
         message=f"An outcome of <{ID['instrument/oregon-business-plan']}>.",
         severity="Violation",
@@ -268,7 +268,7 @@ def test_render_shortens_iris_with_the_project_prefixes() -> None:
     )
     assert violation.render() == (
         "file: data/creative-economy-2017-07/oregon.ttl\n"
-        "  focus: outcome:oregon-specialized-reviews\n"
+        "  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/outcome/oregon-specialized-reviews\n"
         "  path: ^cg:achievedOutcome\n"
         "  message: An outcome of instrument:oregon-business-plan.\n"
         "  severity: Violation\n"
@@ -278,12 +278,12 @@ def test_render_shortens_iris_with_the_project_prefixes() -> None:
 
 def test_warnings_are_reported_but_do_not_fail() -> None:
     warning = Violation(None, str(ID["region/oregon"]), None, "Should name its country.", "Warning", "s")
-    error = Violation(None, str(ID["case/oregon"]), str(CG.inRegion), "Needs a region.", "Violation", "s")
+    error = Violation(None, str(ID["source/creative-economy-2017-07/case/oregon"]), str(CG.inRegion), "Needs a region.", "Violation", "s")
     assert ValidationReport((warning,)).conforms
     ValidationReport((warning,)).raise_for_violations("the data")
     with pytest.raises(ValidationFailed) as failure:
         ValidationReport((warning, error)).raise_for_violations("the data")
-    assert failure.value.report.startswith("1 violation, 1 warning\n\nfile: (not known)\n  focus: case:oregon\n")
+    assert failure.value.report.startswith("1 violation, 1 warning\n\nfile: (not known)\n  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon\n")
 
 
 @pytest.mark.parametrize("path", CHECK_FILES, ids=[p.stem for p in CHECK_FILES])

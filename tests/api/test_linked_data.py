@@ -15,7 +15,7 @@ from clustergraph.api.app import create_app
 from clustergraph.namespaces import CG, ID, ONTOLOGY_IRI
 from clustergraph.settings import Settings
 
-OREGON = ID["case/oregon"]
+OREGON = ID["source/creative-economy-2017-07/case/oregon"]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDF_FORMATS = [
     pytest.param("text/turtle", "ttl", id="turtle"),
@@ -97,7 +97,7 @@ def test_an_unknown_iri_is_404_for_rdf_clients_and_browsers(client: TestClient, 
 
 def test_the_page_shows_the_canonical_iri_and_links_locally(client: TestClient) -> None:
     page = client.get("/id/case/oregon", headers={"Accept": BROWSER}).text
-    assert "<code>https://w3id.org/clustergraph/id/case/oregon</code>" in page
+    assert "<code>https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon</code>" in page
     assert 'href="http://testserver/id/region/oregon"' in page
     assert 'href="http://testserver/id/passage/oregon-forum"' in page
     assert 'href="https://w3id.org/' not in page

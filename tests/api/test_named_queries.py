@@ -85,12 +85,12 @@ def test_rows_are_bound_by_the_parameters(client: TestClient) -> None:
         "Oregon Business Plan",
         "Oregon focus groups",
     ]
-    assert {row["case"] for row in answer["rows"]} == {"https://w3id.org/clustergraph/id/case/oregon"}
+    assert {row["case"] for row in answer["rows"]} == {"https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon"}
 
 
 def test_an_absolute_iri_works_where_a_slug_does(client: TestClient) -> None:
     by_slug = client.get("/api/queries/case-instruments", params={"case": "oregon"}).json()["rows"]
-    iri = "https://w3id.org/clustergraph/id/case/oregon"
+    iri = "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon"
     assert client.get("/api/queries/case-instruments", params={"case": iri}).json()["rows"] == by_slug
 
 
@@ -119,7 +119,7 @@ def test_a_construct_query_answers_rdf(client: TestClient, accept: str | None, r
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(rdf_format.media_type)
     subjects = {quad.subject for quad in ox.parse(response.content, format=rdf_format)}
-    assert subjects == {ox.NamedNode("https://w3id.org/clustergraph/id/case/oregon")}
+    assert subjects == {ox.NamedNode("https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon")}
 
 
 def test_an_ask_query_answers_a_boolean(client: TestClient) -> None:

@@ -225,7 +225,7 @@ def test_a_passage_is_its_own_provenance(client: TestClient) -> None:
     ("url", "status"),
     [
         pytest.param(
-            "/api/provenance?iri=https://w3id.org/clustergraph/id/case/atlantis",
+            "/api/provenance?iri=https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/atlantis",
             404,
             id="unknown-iri",
         ),

@@ -17,7 +17,7 @@ ENDPOINTS = [
     pytest.param("/api/institutions", "items", id="institutions"),
     pytest.param("/api/instruments", "items", id="instruments"),
     pytest.param("/api/search?q=oregon", "results", id="search"),
-    pytest.param("/api/provenance?iri=https://w3id.org/clustergraph/id/case/oregon", "passages", id="provenance"),
+    pytest.param("/api/provenance?iri=https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon", "passages", id="provenance"),
     pytest.param("/api/resources/case/oregon/provenance", "passages", id="resource-provenance"),
 ]
 

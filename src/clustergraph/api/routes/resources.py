@@ -155,7 +155,7 @@ def provenance(
         str,
         Query(
             description="The resource's IRI (or this service's URL for it).",
-            openapi_examples={"case": {"value": "https://w3id.org/clustergraph/id/case/oregon"}},
+            openapi_examples={"case": {"value": "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon"}},
         ),
     ],
     format: Format = None,
