@@ -12,9 +12,11 @@ import pytest
 from clustergraph.build import BuildResult, build
 from clustergraph.cli import main
 from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_base, source_graph
 
 SOURCE = "creative-economy-2017-07"
+
+OWN = source_base("creative-economy-2017-07")  # the article's own resources
 
 
 @pytest.fixture
@@ -103,7 +105,7 @@ def test_an_unbound_prefix_names_the_file_the_line_and_the_prefix(project_copy: 
     broken.write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n\n"
         "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon> cg:attestedBy\n"
-        '    <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
+        f'    <{OWN}passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
         encoding="utf-8",
     )
     with pytest.raises(BuildError) as failure:
@@ -125,7 +127,10 @@ def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(proj
     release = _existing_release(project_copy, tmp_path)
     with pytest.raises(ValidationFailed) as failure:
         build(project_copy, release)
-    assert f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere" in failure.value.report
+    assert (
+        f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere"
+        in failure.value.report
+    )
     assert "cg:inRegion" in failure.value.report
     _assert_untouched(release)
 
@@ -162,7 +167,7 @@ def test_cli_validate_accepts_good_and_rejects_bad_files(
     bad.write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
+        f'<{OWN}case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
         encoding="utf-8",
     )
     assert main(["--project", str(project_dir), "validate", str(bad)]) == 1

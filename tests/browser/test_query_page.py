@@ -39,8 +39,15 @@ def test_a_typed_query_runs_with_ctrl_enter_and_links_to_local_pages(watched: Wa
     page.wait_for_selector("#results table tbody tr")
     links = page.locator("#results table tbody a").evaluate_all("links => links.map(a => a.href)")
     assert links and all(link.startswith(watched.site + "/id/case/") for link in links)
-    page.wait_for_selector("#results table tbody a[title='https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon']")
-    assert page.inner_text("#results table tbody a[title='https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon']") == "Oregon case"
+    page.wait_for_selector(
+        "#results table tbody a[title='https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon']"
+    )
+    assert (
+        page.inner_text(
+            "#results table tbody a[title='https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon']"
+        )
+        == "Oregon case"
+    )
     shared = urlsplit(page.get_attribute("#share", "href") or "")
     assert parse_qs(shared.query)["query"] == [typed]
     watched.assert_clean()
@@ -83,7 +90,10 @@ def test_a_named_query_example_asks_for_its_parameters(watched: Watched) -> None
     field.fill("south-carolina")
     page.click("#example-parameters button")
     editor = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    assert "VALUES ?case { <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina> }" in editor
+    assert (
+        "VALUES ?case { <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina> }"
+        in editor
+    )
     assert "#+" not in editor
     page.click("#run")
     page.wait_for_selector("#results table tbody tr")
