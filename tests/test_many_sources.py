@@ -8,6 +8,7 @@ find the knowledge base inconsistent, or was refused by SHACL.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -103,7 +104,16 @@ def test_a_second_source_adds_a_statement_without_merging_or_refusal(
 
 def test_the_contested_value_names_each_source_and_what_it_says(project_copy: Path, tmp_path: Path) -> None:
     _add_source(project_copy, str(SCENARIOS[2].values[0]))
-    (contested,) = build(project_copy, tmp_path / "release").contested
+    result = build(project_copy, tmp_path / "release")
+    (contested,) = result.contested
+    on_disk = json.loads((tmp_path / "release" / "report.json").read_text(encoding="utf-8"))
+    assert on_disk["quality"]["contested"] == [
+        {
+            "subject": f"{OWN}case/serbia",
+            "property": str(CG.clusterCountMoreThan),
+            "values": {"creative-economy-2017-07": ["40"], SECOND: ["50"]},
+        }
+    ], "the quality report lists it, not only the CLI"
     assert dict(contested.values) == {"creative-economy-2017-07": ("40",), SECOND: ("50",)}
     assert contested.render() == (
         f"{OWN}case/serbia cg:clusterCountMoreThan differs between sources "
