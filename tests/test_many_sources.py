@@ -185,13 +185,14 @@ def test_a_second_source_describing_oregon_gives_two_case_descriptions_of_one_re
     store = ox.Store()
     store.bulk_load(path=str(result.release_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     region = ox.NamedNode(resource_iri("region", "oregon"))
-    cases = {q.object.value for q in store.quads_for_pattern(region, ox.NamedNode(str(CG.hasCase)), None)}
-    assert cases == {scoped_iri("creative-economy-2017-07", "case", "oregon"), scoped_iri(SECOND, "case", "oregon")}
+    cases = {str(q.object) for q in store.quads_for_pattern(region, ox.NamedNode(str(CG.hasCase)), None)}
+    own_cases = {scoped_iri("creative-economy-2017-07", "case", "oregon"), scoped_iri(SECOND, "case", "oregon")}
+    assert cases == {f"<{case}>" for case in own_cases}, "one shared region, a case description from each source"
     in_graphs = {
-        q.graph_name.value
-        for case in cases
+        str(q.graph_name)
+        for case in own_cases
         for q in store.quads_for_pattern(ox.NamedNode(case), ox.NamedNode(str(RDF.type)), None)
     }
-    assert {source_graph("creative-economy-2017-07"), source_graph(SECOND)} <= in_graphs
-    regions = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None)}
-    assert len({r for r in regions if r.endswith("/region/oregon")}) == 1
+    assert {f"<{source_graph('creative-economy-2017-07')}>", f"<{source_graph(SECOND)}>"} <= in_graphs
+    subjects = {str(q.subject) for q in store.quads_for_pattern(None, None, None)}
+    assert not [s for s in subjects if s.startswith(f"<{source_base(SECOND)}region/")], "regions are not scoped"
