@@ -34,6 +34,12 @@ def project_dir() -> Path:
     return PROJECT_DIR
 
 
+@pytest.fixture
+def article_alone(tmp_path: Path) -> Path:
+    """A copy of the project with the article as its only source: for tests that count its sources."""
+    return source_alone(PROJECT_DIR, ARTICLE_SOURCE, tmp_path / "article-alone")
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The article alone: what `tests/expected/` describes, whatever else `data/` holds."""

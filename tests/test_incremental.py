@@ -4,7 +4,6 @@ a release identical to a full build's."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,10 @@ EX = "@prefix ex: <https://example.org/> .\n"
 
 
 @pytest.fixture
-def project(project_dir: Path, tmp_path: Path) -> Path:
-    """The article's source and two copies of it with fresh IRIs and labels."""
-    copy = tmp_path / "project"
-    for folder in ("ontology", "data", "shapes", "queries"):
-        shutil.copytree(project_dir / folder, copy / folder)
-    replicate_project(copy / "data", SOURCE, 2)
-    return copy
+def project(article_alone: Path) -> Path:
+    """The article's source and two copies of it with fresh IRIs and labels (whatever else data/ holds)."""
+    replicate_project(article_alone / "data", SOURCE, 2)
+    return article_alone
 
 
 def rename_oregon(project: Path) -> None:

@@ -16,11 +16,11 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_a_log_gets_a_line_per_phase_and_source(project_dir: Path, tmp_path: Path) -> None:
+def test_a_log_gets_a_line_per_phase_and_source(article_alone: Path, tmp_path: Path) -> None:
     log = io.StringIO()
     progress = for_stream(log)
     assert isinstance(progress, Lines)
-    build(project_dir, tmp_path / "release", progress=progress)
+    build(article_alone, tmp_path / "release", progress=progress)
     lines = log.getvalue().splitlines()
     assert f"load: 1/1 {SOURCE}" in lines
     for phase in ("load", "reason", "validate", "write"):

@@ -50,8 +50,8 @@ def test_a_build_writes_a_version_and_links_the_documented_paths_through_current
     assert set(manifest["timings_s"]) == set(manifest["peak_rss_mb"]) == {"load", "reason", "validate", "write"}
 
 
-def test_the_same_sources_give_the_same_version(built: BuildResult, project_dir: Path, tmp_path: Path) -> None:
-    again = build(project_dir, tmp_path / "release")
+def test_the_same_sources_give_the_same_version(built: BuildResult, article_alone: Path, tmp_path: Path) -> None:
+    again = build(article_alone, tmp_path / "release")
     assert again.version.name == built.version.name
     assert (again.version / "dataset.nq").read_bytes() == (built.version / "dataset.nq").read_bytes()
 
