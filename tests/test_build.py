@@ -12,9 +12,11 @@ import pytest
 from clustergraph.cli import main
 from clustergraph.compile.build import BuildResult, build
 from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
+from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_base, source_graph
 
 SOURCE = "creative-economy-2017-07"
+
+OWN = source_base("creative-economy-2017-07")  # the article's own resources
 
 
 @pytest.fixture
@@ -102,8 +104,8 @@ def test_an_unbound_prefix_names_the_file_the_line_and_the_prefix(project_copy: 
     broken = project_copy / "data" / SOURCE / "oregon-more.ttl"
     broken.write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n\n"
-        "<https://w3id.org/clustergraph/id/case/oregon> cg:attestedBy\n"
-        '    <https://w3id.org/clustergraph/id/passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon> cg:attestedBy\n"
+        f'    <{OWN}passage/x> ;\n    bibo:shortTitle "Oregon" .\n',
         encoding="utf-8",
     )
     with pytest.raises(BuildError) as failure:
@@ -118,14 +120,17 @@ def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(proj
     (project_copy / "data" / SOURCE / "bad-case.ttl").write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<https://w3id.org/clustergraph/id/case/nowhere> a cg:PolicyCase ;\n"
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere> a cg:PolicyCase ;\n"
         '    rdfs:label "Nowhere"@en , "Нигде"@ru .\n',
         encoding="utf-8",
     )
     release = _existing_release(project_copy, tmp_path)
     with pytest.raises(ValidationFailed) as failure:
         build(project_copy, release)
-    assert f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: case:nowhere" in failure.value.report
+    assert (
+        f"file: data/{SOURCE}/bad-case.ttl:3\n  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere"
+        in failure.value.report
+    )
     assert "cg:inRegion" in failure.value.report
     _assert_untouched(release)
 
@@ -162,12 +167,12 @@ def test_cli_validate_accepts_good_and_rejects_bad_files(
     bad.write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://w3id.org/clustergraph/id/case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
+        f'<{OWN}case/nowhere> a cg:PolicyCase ; rdfs:label "Nowhere" .\n',
         encoding="utf-8",
     )
     assert main(["--project", str(project_dir), "validate", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "bad.ttl" in err and "case:nowhere" in err
+    assert "bad.ttl" in err and "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/nowhere" in err
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])

@@ -15,6 +15,7 @@ from clustergraph.compile.incremental import components, source_digests
 from clustergraph.compile.load import load_project
 from clustergraph.compile.reason import infer
 from clustergraph.errors import ValidationFailed
+from clustergraph.namespaces import scoped_iri
 
 SOURCE = "creative-economy-2017-07"
 COPY = f"{SOURCE}-copy-2"
@@ -62,9 +63,8 @@ def test_sources_describing_one_resource_are_one_group(project: Path) -> None:
     shared = project / "data" / "zz-shared"
     shared.mkdir()
     (shared / "case.ttl").write_text(
-        "@prefix case: <https://w3id.org/clustergraph/id/case/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        'case:copy-1-oregon rdfs:comment "a remark from another source"@en .\n',
+        f'<{scoped_iri(f"{SOURCE}-copy-1", "case", "oregon")}> rdfs:comment "a remark from another source"@en .\n',
         encoding="utf-8",
     )
     assert groups_of(project) == [(SOURCE,), (f"{SOURCE}-copy-1", "zz-shared"), (COPY,)]

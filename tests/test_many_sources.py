@@ -8,20 +8,22 @@ find the knowledge base inconsistent, or was refused by SHACL.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import OWL
+from rdflib import OWL, RDF
 
 from clustergraph.compile.build import BuildResult, build
 from clustergraph.compile.load import load_project
 from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.namespaces import CG, ID, source_graph
+from clustergraph.namespaces import CG, ID, resource_iri, scoped_iri, source_base, source_graph
 from owlreasoning import hermit_inconsistencies
 
 SECOND = "second-source"
+OWN = source_base("creative-economy-2017-07")  # the article's own resources
 PREFIXES = """\
 @prefix cg: <https://w3id.org/clustergraph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -30,25 +32,25 @@ PREFIXES = """\
 
 SCENARIOS = [
     pytest.param(
-        "<https://w3id.org/clustergraph/id/lesson/north-rhine-westphalia-professional-secretariat>"
-        " cg:lessonOf <https://w3id.org/clustergraph/id/case/south-carolina> .",
-        (ID["lesson/north-rhine-westphalia-professional-secretariat"], CG.lessonOf),
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/lesson/north-rhine-westphalia-professional-secretariat>"
+        " cg:lessonOf <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina> .",
+        (ID["source/creative-economy-2017-07/lesson/north-rhine-westphalia-professional-secretariat"], CG.lessonOf),
         id="the-secretariat-lesson-drawn-from-south-carolina-too",
     ),
     pytest.param(
-        "<https://w3id.org/clustergraph/id/competence/branding>"
-        " cg:competenceAtStage <https://w3id.org/clustergraph/id/stage/mature> .",
-        (ID["competence/branding"], CG.competenceAtStage),
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/competence/branding>"
+        " cg:competenceAtStage <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/mature> .",
+        (ID["source/creative-economy-2017-07/competence/branding"], CG.competenceAtStage),
         id="branding-needed-at-another-stage",
     ),
     pytest.param(
-        '<https://w3id.org/clustergraph/id/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger .',
-        (ID["case/serbia"], CG.clusterCountMoreThan),
+        f'<{OWN}case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger .',
+        (ID["source/creative-economy-2017-07/case/serbia"], CG.clusterCountMoreThan),
         id="another-count-of-serbias-clusters",
     ),
     pytest.param(
-        "<https://w3id.org/clustergraph/id/stage/mature>"
-        " cg:nextStage <https://w3id.org/clustergraph/id/stage/growing> .",
+        "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/mature>"
+        " cg:nextStage <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/growing> .",
         None,
         id="a-life-cycle-that-renews-into-growth",
     ),
@@ -102,18 +104,27 @@ def test_a_second_source_adds_a_statement_without_merging_or_refusal(
 
 def test_the_contested_value_names_each_source_and_what_it_says(project_copy: Path, tmp_path: Path) -> None:
     _add_source(project_copy, str(SCENARIOS[2].values[0]))
-    (contested,) = build(project_copy, tmp_path / "release").contested
+    result = build(project_copy, tmp_path / "release")
+    (contested,) = result.contested
+    on_disk = json.loads((tmp_path / "release" / "report.json").read_text(encoding="utf-8"))
+    assert on_disk["quality"]["contested"] == [
+        {
+            "subject": f"{OWN}case/serbia",
+            "property": str(CG.clusterCountMoreThan),
+            "values": {"creative-economy-2017-07": ["40"], SECOND: ["50"]},
+        }
+    ], "the quality report lists it, not only the CLI"
     assert dict(contested.values) == {"creative-economy-2017-07": ("40",), SECOND: ("50",)}
     assert contested.render() == (
-        "case:serbia cg:clusterCountMoreThan differs between sources (creative-economy-2017-07: 40; second-source: 50)"
+        f"{OWN}case/serbia cg:clusterCountMoreThan differs between sources "
+        "(creative-economy-2017-07: 40; second-source: 50)"
     )
 
 
 def test_one_value_per_source_is_still_required_within_a_source(project_copy: Path, tmp_path: Path) -> None:
     _add_source(
         project_copy,
-        '<https://w3id.org/clustergraph/id/case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger , '
-        '"60"^^xsd:nonNegativeInteger .',
+        f'<{OWN}case/serbia> cg:clusterCountMoreThan "50"^^xsd:nonNegativeInteger , "60"^^xsd:nonNegativeInteger .',
     )
     with pytest.raises(ValidationFailed) as failure:
         build(project_copy, tmp_path / "release")
@@ -130,5 +141,58 @@ def test_a_merge_derived_by_reasoning_is_refused_not_published(project_copy: Pat
     _add_source(project_copy, str(SCENARIOS[0].values[0]))
     with pytest.raises(BuildError, match=r"merged 1 pair\(s\) of individuals with owl:sameAs") as failure:
         build(project_copy, tmp_path / "release")
-    assert "case:north-rhine-westphalia = case:south-carolina" in str(failure.value)
+    assert (
+        "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/north-rhine-westphalia = https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina"
+        in str(failure.value)
+    )
     assert not (tmp_path / "release").exists()
+
+
+SECOND_OREGON = f"""\
+@base <{source_base(SECOND)}> .
+@prefix cg: <https://w3id.org/clustergraph/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix region: <https://w3id.org/clustergraph/id/region/> .
+@prefix source: <https://w3id.org/clustergraph/id/source/> .
+
+<case/oregon> a cg:PolicyCase ;
+    rdfs:label "Oregon, as the second source tells it"@en , "Орегон по второму источнику"@ru ;
+    cg:inRegion region:oregon ;
+    cg:attestedBy <passage/oregon> .
+
+<passage/oregon> a cg:Passage ;
+    rdfs:label "Oregon in the second source"@en , "Орегон во втором источнике"@ru ;
+    cg:quote "Oregon, as a second source would describe it."@en ;
+    prov:wasQuotedFrom source:{SECOND} .
+
+source:{SECOND} a cg:Source ;
+    rdfs:label "A second source (a test)"@en , "Второй источник (тест)"@ru .
+"""
+
+
+@pytest.mark.slow
+def test_a_second_source_describing_oregon_gives_two_case_descriptions_of_one_region(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """Each source's case description lives under its source, so neither overwrites the other; the region is
+    shared, so both are found from it."""
+    folder = project_copy / "data" / SECOND
+    folder.mkdir()
+    (folder / "oregon.ttl").write_text(SECOND_OREGON, encoding="utf-8")
+    result = build(project_copy, tmp_path / "release")
+    assert _merges(result) == [] and result.contested == ()
+    store = ox.Store()
+    store.bulk_load(path=str(result.release_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    region = ox.NamedNode(resource_iri("region", "oregon"))
+    cases = {str(q.object) for q in store.quads_for_pattern(region, ox.NamedNode(str(CG.hasCase)), None)}
+    own_cases = {scoped_iri("creative-economy-2017-07", "case", "oregon"), scoped_iri(SECOND, "case", "oregon")}
+    assert cases == {f"<{case}>" for case in own_cases}, "one shared region, a case description from each source"
+    in_graphs = {
+        str(q.graph_name)
+        for case in own_cases
+        for q in store.quads_for_pattern(ox.NamedNode(case), ox.NamedNode(str(RDF.type)), None)
+    }
+    assert {f"<{source_graph('creative-economy-2017-07')}>", f"<{source_graph(SECOND)}>"} <= in_graphs
+    subjects = {str(q.subject) for q in store.quads_for_pattern(None, None, None)}
+    assert not [s for s in subjects if s.startswith(f"<{source_base(SECOND)}region/")], "regions are not scoped"

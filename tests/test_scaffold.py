@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import RDF, Graph, URIRef
 
 from clustergraph.cli import main
 from clustergraph.compile.build import build
 from clustergraph.compile.formatting import format_paths
 from clustergraph.compile.modules import write_modules
-from clustergraph.namespaces import source_graph
+from clustergraph.namespaces import CG, scoped_iri, source_graph
 
 SLUG = "scaffold-example-2024"
 FILLED_IN = {
@@ -57,13 +58,15 @@ def test_the_commented_case_uncommented_and_filled_in_is_valid(project: Path, tm
     assert _new_source(project) == 0
     template = (project / "data" / SLUG / "case.ttl").read_text(encoding="utf-8")
     lines = template.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("# @prefix"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("# @base"))
     end = next(i for i, line in enumerate(lines) if i > start and not line.startswith("#"))
     turtle = "\n".join(line[2:] for line in lines[start:end])
     for placeholder, value in FILLED_IN.items():
         turtle = turtle.replace(placeholder, value)
     case = tmp_path / "case.ttl"
     case.write_text(turtle, encoding="utf-8")
+    cases = set(Graph().parse(case).subjects(RDF.type, CG.PolicyCase))
+    assert cases == {URIRef(scoped_iri(SLUG, "case", "regional-review-example"))}
     assert main(["--project", str(project), "validate", str(case), str(project / "data" / SLUG / "manifest.ttl")]) == 0
 
 

@@ -71,7 +71,10 @@ def test_the_example_builds_as_its_own_named_graph_beside_the_article(example_bu
 
 def test_search_finds_the_examples_resources(example_client: TestClient) -> None:
     found = example_client.get("/api/search", params={"q": "Ruritania"}).json()["results"]
-    assert {r["iri"] for r in found} >= {str(ID["region/ruritania"]), str(ID["case/ruritania"])}
+    assert {r["iri"] for r in found} >= {
+        str(ID["region/ruritania"]),
+        str(ID["source/ruritania-example/case/ruritania"]),
+    }
 
 
 def test_provenance_leads_to_the_examples_own_source(example_client: TestClient) -> None:
@@ -82,8 +85,10 @@ def test_provenance_leads_to_the_examples_own_source(example_client: TestClient)
 
 
 def test_cases_of_two_sources_can_be_compared(example_client: TestClient) -> None:
-    answer = example_client.get("/api/compare", params=[("case", "oregon"), ("case", "ruritania")]).json()
-    assert [c["slug"] for c in answer["cases"]] == ["oregon", "ruritania"]
+    answer = example_client.get(
+        "/api/compare", params=[("case", "creative-economy-2017-07/oregon"), ("case", f"{NAME}/ruritania")]
+    ).json()
+    assert [c["slug"] for c in answer["cases"]] == ["creative-economy-2017-07/oregon", f"{NAME}/ruritania"]
     ruritania = answer["cases"][1]
     assert [i["slug"] for i in ruritania["institutions"]] == ["ruritanian-cluster-bureau"]
     assert [r["slug"] for r in ruritania["regions"]] == ["ruritania"]
@@ -94,8 +99,8 @@ def test_the_examples_graph_downloads_on_its_own(example_client: TestClient) -> 
         "/graphs", params={"graph": source_graph(NAME)}, headers={"Accept": "application/n-triples"}
     )
     assert response.status_code == 200
-    assert str(ID["case/ruritania"]) in response.text
-    assert str(ID["case/oregon"]) not in response.text
+    assert str(ID["source/ruritania-example/case/ruritania"]) in response.text
+    assert str(ID["source/creative-economy-2017-07/case/oregon"]) not in response.text
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from clustergraph.compile.validate import (
     validate_ontology,
 )
 from clustergraph.errors import BuildError, ValidationFailed
-from clustergraph.namespaces import CG, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SH, SHAPES
+from clustergraph.namespaces import CG, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SCOPED_KINDS, SH, SHAPES, source_base
 from clustergraph.queries import parse_named_query
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -36,6 +36,8 @@ VALID_FILES = sorted((FIXTURES / "valid").glob("*.ttl"))
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DCTERMS_LICENSE = "http://purl.org/dc/terms/license"
 SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+
+OWN = source_base("creative-economy-2017-07")  # the article's own resources
 
 
 def _load(paths: Iterable[Path]) -> tuple[Graph, dict[Node, str]]:
@@ -72,14 +74,14 @@ def _validate_fixture(name: str, ontology: Graph, shapes: Graph) -> ValidationRe
 BROKEN_DATA = [
     pytest.param(
         "case-without-region.ttl",
-        {(ID["case/oregon-industry-cluster-network"], CG.inRegion)},
+        {(ID["source/creative-economy-2017-07/case/oregon-industry-cluster-network"], CG.inRegion)},
         SHAPES.PolicyCaseShape,
         "A policy case needs exactly one region (cg:inRegion)",
         id="case-without-region",
     ),
     pytest.param(
         "facilitator-function-without-stage.ttl",
-        {(ID["facilitator-function/stimulating-communications"], CG.functionAtStage)},
+        {(ID["source/creative-economy-2017-07/facilitator-function/stimulating-communications"], CG.functionAtStage)},
         SHAPES.FacilitatorFunctionShape,
         "A facilitator function needs exactly one life-cycle stage (cg:functionAtStage)",
         id="facilitator-function-without-stage",
@@ -100,7 +102,7 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "passage-without-quote.ttl",
-        {(ID["passage/south-carolina-council"], CG.quote)},
+        {(ID["source/creative-economy-2017-07/passage/south-carolina-council"], CG.quote)},
         SHAPES.PassageShape,
         "A passage needs exactly one quote (cg:quote)",
         id="passage-without-quote",
@@ -149,14 +151,14 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "lesson-of-another-case.ttl",
-        {(ID["lesson/minnesota-common-language"], CG.lessonOf)},
+        {(ID["source/creative-economy-2017-07/lesson/minnesota-common-language"], CG.lessonOf)},
         "lesson-case-violation",
-        "The lesson is of case:oregon (cg:lessonOf), but case:minnesota teaches it",
+        f"The lesson is of {OWN}case/oregon (cg:lessonOf), but {OWN}case/minnesota teaches it",
         id="lesson-of-another-case",
     ),
     pytest.param(
         "stage-order-with-a-gap.ttl",
-        {(ID["stage/mature"], CG.stageOrder)},
+        {(ID["source/creative-economy-2017-07/stage/mature"], CG.stageOrder)},
         "stage-order-violation",
         "No stage has order 3",
         id="stage-order-with-a-gap",
@@ -170,14 +172,17 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "two-cases-one-label.ttl",
-        {(ID["case/oregon"], RDFS_LABEL), (ID["case/oregon-industry-cluster-network"], RDFS_LABEL)},
+        {
+            (ID["source/creative-economy-2017-07/case/oregon"], RDFS_LABEL),
+            (ID["source/creative-economy-2017-07/case/oregon-industry-cluster-network"], RDFS_LABEL),
+        },
         "duplicate-label-violation",
         'has the same English label "Oregon: discussion platforms for stakeholders"',
         id="two-cases-one-label",
     ),
     pytest.param(
         "unused-passage.ttl",
-        {(ID["passage/south-carolina-council-founded"], None)},
+        {(ID["source/creative-economy-2017-07/passage/south-carolina-council-founded"], None)},
         "unused-passage-violation",
         "No resource rests on this passage",
         id="unused-passage",
@@ -260,7 +265,7 @@ def test_the_shapes_use_only_terms_the_ontology_declares(ontology: Graph, shapes
 def test_render_shortens_iris_with_the_project_prefixes() -> None:
     violation = Violation(
         file="data/creative-economy-2017-07/oregon.ttl",
-        focus=str(ID["outcome/oregon-specialized-reviews"]),
+        focus=str(ID["source/creative-economy-2017-07/outcome/oregon-specialized-reviews"]),
         path=f"^{CG.achievedOutcome}",
         message=f"An outcome of <{ID['instrument/oregon-business-plan']}>.",
         severity="Violation",
@@ -268,7 +273,7 @@ def test_render_shortens_iris_with_the_project_prefixes() -> None:
     )
     assert violation.render() == (
         "file: data/creative-economy-2017-07/oregon.ttl\n"
-        "  focus: outcome:oregon-specialized-reviews\n"
+        "  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/outcome/oregon-specialized-reviews\n"
         "  path: ^cg:achievedOutcome\n"
         "  message: An outcome of instrument:oregon-business-plan.\n"
         "  severity: Violation\n"
@@ -278,12 +283,21 @@ def test_render_shortens_iris_with_the_project_prefixes() -> None:
 
 def test_warnings_are_reported_but_do_not_fail() -> None:
     warning = Violation(None, str(ID["region/oregon"]), None, "Should name its country.", "Warning", "s")
-    error = Violation(None, str(ID["case/oregon"]), str(CG.inRegion), "Needs a region.", "Violation", "s")
+    error = Violation(
+        None,
+        str(ID["source/creative-economy-2017-07/case/oregon"]),
+        str(CG.inRegion),
+        "Needs a region.",
+        "Violation",
+        "s",
+    )
     assert ValidationReport((warning,)).conforms
     ValidationReport((warning,)).raise_for_violations("the data")
     with pytest.raises(ValidationFailed) as failure:
         ValidationReport((warning, error)).raise_for_violations("the data")
-    assert failure.value.report.startswith("1 violation, 1 warning\n\nfile: (not known)\n  focus: case:oregon\n")
+    assert failure.value.report.startswith(
+        "1 violation, 1 warning\n\nfile: (not known)\n  focus: https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon\n"
+    )
 
 
 @pytest.mark.parametrize("path", CHECK_FILES, ids=[p.stem for p in CHECK_FILES])
@@ -294,9 +308,11 @@ def test_each_check_says_what_a_row_means_and_selects_focus_and_message(path: Pa
     assert re.search(r"SELECT\s+DISTINCT\s+\?focus\b[^{]*\?message\b", check.text)
 
 
-def test_the_iri_check_knows_every_resource_kind() -> None:
+def test_the_iri_check_knows_every_resource_kind_and_which_are_scoped() -> None:
     text = (CHECKS_DIR / "resource-iri-violation.rq").read_text(encoding="utf-8")
-    assert set(re.findall(r'\(\S+ "([a-z-]+)"\)', text)) == set(RESOURCE_KINDS)
+    kinds = dict(re.findall(r'\(\S+ "([a-z-]+)" (true|false)\)', text))
+    assert set(kinds) == set(RESOURCE_KINDS)
+    assert {kind for kind, scoped in kinds.items() if scoped == "true"} == set(SCOPED_KINDS)
 
 
 def test_a_check_that_is_not_a_select_is_refused(tmp_path: Path) -> None:

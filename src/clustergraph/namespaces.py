@@ -110,6 +110,33 @@ def scoped_iri(source: str, kind: str, slug: str) -> str:
     return f"{source_base(source)}{kind}/{slug}"
 
 
+def kind_iri(kind: str, slug: str) -> str:
+    """The IRI that a kind and a slug name. A shared resource's slug is its last part (`oregon`); a
+    source's own resource's is `{source}/{slug}` (`creative-economy-2017-07/oregon`). A bare slug of a
+    scoped kind names the IRI such a resource had before it moved under its source (0.3.0), which
+    the source's `moved.ttl` maps to the new one (`dcterms:isReplacedBy`)."""
+    source, _, local = slug.partition("/")
+    return scoped_iri(source, kind, local) if kind in SCOPED_KINDS and local else resource_iri(kind, slug)
+
+
+def kind_and_slug(iri: str) -> tuple[str, str] | None:
+    """The inverse of `kind_iri` for our resource IRIs: `…/id/source/s/case/oregon` → ("case", "s/oregon")."""
+    if not iri.startswith(str(ID)):
+        return None
+    parts = iri[len(str(ID)) :].split("/")
+    if len(parts) == 4 and parts[0] == "source" and parts[2] in SCOPED_KINDS and all(parts):
+        return parts[2], f"{parts[1]}/{parts[3]}"
+    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None
+
+
+def slug_space(kind: str) -> tuple[str, str]:
+    """A regular expression that the IRIs of one kind match, and the replacement that makes their slug."""
+    slug = r"([a-z0-9]+(?:-[a-z0-9]+)*)"
+    if kind in SCOPED_KINDS:
+        return f"^{re.escape(str(ID))}source/{slug}/{re.escape(kind)}/{slug}$", "$1/$2"
+    return f"^{re.escape(str(ID))}{re.escape(kind)}/{slug}$", "$1"
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the project's prefixes (and only those) so every serialization reads the same."""
     for prefix, namespace in PREFIXES.items():
@@ -123,13 +150,16 @@ def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # the last part of a resource IRI: lower-case ASCII words
 SLUG = re.compile(SLUG_PATTERN)
+# a source's own resource is named by `{source}/{slug}`
+SOURCE_SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
+SOURCE_SLUG = re.compile(SOURCE_SLUG_PATTERN)
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _LONGEST_NAMESPACE_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
 def curie(iri: str) -> str:
-    """`cg:PolicyCase`, `case:oregon`: the IRI as a prefixed name with the project's longest matching
+    """`cg:PolicyCase`, `region:oregon`: the IRI as a prefixed name with the project's longest matching
     namespace, or the IRI itself when none fits (or what is left is not a plain local name)."""
     for prefix, namespace in _LONGEST_NAMESPACE_FIRST:
         local = iri[len(namespace) :]

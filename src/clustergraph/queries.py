@@ -9,10 +9,11 @@ Front-matter keys (all optional but `summary`):
     #+ parameters:
     #+   case:
     #+     type: iri          # iri | string | integer | language
-    #+     kind: case         # with type iri: a bare slug `oregon` means …/id/case/oregon
+    #+     kind: case         # with type iri: a slug names an IRI of this kind (namespaces.kind_iri):
+    #+                        # `creative-economy-2017-07/oregon` → …/id/source/creative-economy-2017-07/case/oregon
     #+     required: true
     #+     description: The policy case.
-    #+     example: oregon
+    #+     example: creative-economy-2017-07/oregon
 
 A parameter `case` binds the query variable `?case` as an RDF term (SEP-0007 substitution), never as
 text spliced into the query; a SELECT must project it. An optional parameter that is not given
@@ -37,7 +38,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.term import Identifier
 
 from clustergraph.errors import BuildError, QueryNotFound, QueryParameterError
-from clustergraph.namespaces import ABSOLUTE_IRI, ID, SLUG
+from clustergraph.namespaces import ABSOLUTE_IRI, SCOPED_KINDS, SLUG, SOURCE_SLUG, kind_iri
 
 ParameterType = Literal["iri", "string", "integer", "language"]
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -96,8 +97,8 @@ class Parameter:
         return RDFLiteral(raw)
 
     def _iri(self, raw: str) -> URIRef:
-        if self.kind and SLUG.fullmatch(raw):
-            return URIRef(ID[f"{self.kind}/{raw}"])
+        if self.kind and (SLUG.fullmatch(raw) or (self.kind in SCOPED_KINDS and SOURCE_SLUG.fullmatch(raw))):
+            return URIRef(kind_iri(self.kind, raw))
         if ABSOLUTE_IRI.fullmatch(raw):
             return URIRef(raw)
         expected = f"a slug of a {self.kind} (e.g. {self.example}) or " if self.kind else ""

@@ -1,6 +1,7 @@
 """API fixtures: a small hand-made graph served by the real app, once per session.
 
-`data/source.ttl` holds the asserted facts (the shape of `data/`); the real ontology and the real
+`data/source.ttl` holds the asserted facts (the shape of `data/`), `data/moved.ttl` where its IRIs of 0.2.0
+moved (as `data/<source>/moved.ttl` does); the real ontology and the real
 reasoner (`clustergraph.compile.reason.infer`) complete it into a release like the one `clustergraph build`
 writes. The app's named queries are the test queries of `data/queries/*.rq`.
 """
@@ -31,6 +32,7 @@ FIXTURE_SOURCE = "test-source"
 def write_fixture_release(target: Path) -> Path:
     ontology = parse_turtle(PROJECT_DIR / "ontology" / "clustergraph.ttl")
     data = parse_turtle(DATA_DIR / "source.ttl")
+    parse_turtle(DATA_DIR / "moved.ttl", into=data)
     release = Release(ontology=ontology, data={FIXTURE_SOURCE: data}, inferred=infer(ontology, data))
     dataset = ox.Store()
     for name, graph in release.named_graphs().items():

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from clustergraph.settings import Settings
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+SOURCE = "creative-economy-2017-07"  # the fixture graph holds the article's resources
 
 
 @pytest.mark.parametrize(
@@ -21,7 +22,7 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
         "/api/cases",
         "/api/queries/labels",
         "/ontology",
-        "/id/case/oregon",
+        "/id/source/creative-economy-2017-07/case/oregon",
         "/static/style.css",
         "/health",
     ],
@@ -87,8 +88,8 @@ def test_slug_parameters_list_their_allowed_values(client: TestClient) -> None:
         ("/api/compare", "case"),
     ):
         parameter = {p["name"]: p for p in paths[path]["get"]["parameters"]}[name]
-        assert parameter["schema"]["examples"] == ["massachusetts", "oregon"], path
-        assert "Slugs in the graph: massachusetts, oregon." in parameter["description"]
+        assert parameter["schema"]["examples"] == [f"{SOURCE}/massachusetts", f"{SOURCE}/oregon"], path
+        assert f"Slugs in the graph: {SOURCE}/massachusetts, {SOURCE}/oregon." in parameter["description"]
 
 
 @pytest.mark.parametrize(

@@ -85,12 +85,14 @@ def test_rows_are_bound_by_the_parameters(client: TestClient) -> None:
         "Oregon Business Plan",
         "Oregon focus groups",
     ]
-    assert {row["case"] for row in answer["rows"]} == {"https://w3id.org/clustergraph/id/case/oregon"}
+    assert {row["case"] for row in answer["rows"]} == {
+        "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon"
+    }
 
 
 def test_an_absolute_iri_works_where_a_slug_does(client: TestClient) -> None:
     by_slug = client.get("/api/queries/case-instruments", params={"case": "oregon"}).json()["rows"]
-    iri = "https://w3id.org/clustergraph/id/case/oregon"
+    iri = "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon"
     assert client.get("/api/queries/case-instruments", params={"case": iri}).json()["rows"] == by_slug
 
 
@@ -119,7 +121,7 @@ def test_a_construct_query_answers_rdf(client: TestClient, accept: str | None, r
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(rdf_format.media_type)
     subjects = {quad.subject for quad in ox.parse(response.content, format=rdf_format)}
-    assert subjects == {ox.NamedNode("https://w3id.org/clustergraph/id/case/oregon")}
+    assert subjects == {ox.NamedNode("https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon")}
 
 
 def test_an_ask_query_answers_a_boolean(client: TestClient) -> None:
@@ -133,7 +135,8 @@ def test_an_unknown_slug_is_404_and_lists_the_slugs_there_are(client: TestClient
     response = client.get(f"/api/queries/{name}", params={"case": "atlantis"})
     assert response.status_code == 404
     message = response.json()["message"]
-    assert "'atlantis'" in message and "massachusetts, oregon" in message
+    slugs = "creative-economy-2017-07/massachusetts, creative-economy-2017-07/oregon"
+    assert "'atlantis'" in message and slugs in message
 
 
 def test_a_named_query_in_a_browser_is_an_html_table(
@@ -144,7 +147,7 @@ def test_a_named_query_in_a_browser_is_an_html_table(
     assert_well_formed(page.text)
     assert "<caption>case-instruments: rows 1–" in page.text
     assert '<label for="parameter-case">case (required)</label>' in page.text
-    assert 'href="http://testserver/id/case/oregon"' in page.text
+    assert 'href="http://testserver/id/source/creative-economy-2017-07/case/oregon"' in page.text
     for format_name in ("csv", "excel", "json"):
         assert f"format={format_name}" in page.text
 

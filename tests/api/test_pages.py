@@ -25,9 +25,9 @@ PAGES = [
     "/search",
     "/classes/Institution",
     "/api/queries/case-instruments?case=oregon",
-    "/id/case/oregon",
-    "/id/outcome/markup-test",
-    "/id/role/facilitator",
+    "/id/source/creative-economy-2017-07/case/oregon",
+    "/id/source/creative-economy-2017-07/outcome/markup-test",
+    "/id/source/creative-economy-2017-07/role/facilitator",
 ]
 
 
@@ -65,7 +65,7 @@ def test_pages_fetch_nothing_from_elsewhere(client: TestClient, path: str) -> No
 
 
 def test_labels_are_escaped(client: TestClient) -> None:
-    for path in ("/id/outcome/markup-test", "/id/instrument/oregon-focus-groups"):
+    for path in ("/id/source/creative-economy-2017-07/outcome/markup-test", "/id/instrument/oregon-focus-groups"):
         page = client.get(path, headers=BROWSER).text
         assert "<script>alert" not in page and "<b>bold</b>" not in page and "<i>разметка</i>" not in page
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
@@ -82,7 +82,7 @@ def test_the_home_page_says_what_the_graph_holds(client: TestClient) -> None:
     assert counts["PolicyCase"] == "2"
     assert counts["Institution"] == "3"
     assert counts["OrganizationalRole"] == "6"
-    assert 'href="http://testserver/id/case/oregon"' in page
+    assert 'href="http://testserver/id/source/creative-economy-2017-07/case/oregon"' in page
     for link in (
         "/docs",
         "/sparql",
@@ -138,8 +138,8 @@ def test_the_release_pages_are_well_formed(
     assert_well_formed(home)
     cases = release_client.get("/api/cases").json()["cases"]
     for case in cases:
-        assert f'href="http://testserver/id/case/{case["slug"]}"' in home
-        page = release_client.get(f"/id/case/{case['slug']}", headers=BROWSER)
+        assert f'href="{case["url"]}"' in home
+        page = release_client.get(case["url"], headers=BROWSER)
         assert page.status_code == 200
         assert_well_formed(page.text)
     assert_well_formed(release_client.get("/ontology", headers=BROWSER).text)
@@ -169,7 +169,14 @@ class _Links(HTMLParser):
             self.hrefs.add(href.split("#", 1)[0])
 
 
-@pytest.mark.parametrize("path", ["/", "/id/case/massachusetts", "/id/passage/oregon-network"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/id/source/creative-economy-2017-07/case/massachusetts",
+        "/id/source/creative-economy-2017-07/passage/oregon-network",
+    ],
+)
 def test_every_local_link_on_a_page_answers(client: TestClient, path: str) -> None:
     parser = _Links()
     parser.feed(client.get(path, headers=BROWSER).text)

@@ -24,7 +24,7 @@ from clustergraph.namespaces import ID
 pytestmark = pytest.mark.slow
 
 SOURCE = "creative-economy-2017-07"
-NEW_CASE = ID["case/copy-1-oregon"]
+NEW_CASE = ID["source/creative-economy-2017-07-copy-1/case/oregon"]
 ASK_NEW_CASE = f"ASK {{ <{NEW_CASE}> ?p ?o }}"
 CLIENTS = 8
 REQUESTS_PER_CLIENT = 2_000  # a bound, never reached unless the swap hangs

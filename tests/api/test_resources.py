@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 ID = "https://w3id.org/clustergraph/id/"
+OWN = ID + "source/creative-economy-2017-07/"  # the article's own resources
+A = "creative-economy-2017-07/"  # … are named `{source}/{slug}` in the API
 
 
 def _slugs(items: list[dict[str, Any]]) -> list[str]:
@@ -16,10 +18,10 @@ def _slugs(items: list[dict[str, Any]]) -> list[str]:
 
 def test_cases_are_listed_with_their_regions(client: TestClient) -> None:
     cases = client.get("/api/cases").json()["cases"]
-    assert _slugs(cases) == ["massachusetts", "oregon"]
+    assert _slugs(cases) == [A + "massachusetts", A + "oregon"]
     oregon = cases[1]
-    assert oregon["iri"] == ID + "case/oregon"
-    assert oregon["url"] == "http://testserver/id/case/oregon"
+    assert oregon["iri"] == OWN + "case/oregon"
+    assert oregon["url"] == "http://testserver/id/source/creative-economy-2017-07/case/oregon"
     assert oregon["label"] == {
         "en": "Oregon: discussion platforms",
         "ru": "Орегон: дискуссионные площадки",
@@ -40,8 +42,8 @@ def test_one_case_has_its_region_institutions_instruments_lessons_and_sources(
     ]
     assert [k["name"] for i in case["instruments"] for k in i["kinds"]] == ["GrantProgramme"]
     assert [(lesson["position"], lesson["slug"]) for lesson in case["lessons"]] == [
-        (1, "massachusetts-internal-interactions"),
-        (2, "massachusetts-realistic-grants"),
+        (1, A + "massachusetts-internal-interactions"),
+        (2, A + "massachusetts-realistic-grants"),
     ]
     assert _slugs(case["clusters"]) == ["massachusetts-precision-manufacturing"]
     assert [(s["slug"], s["reference_number"]) for s in case["sources"]] == [
@@ -61,7 +63,7 @@ def test_lead_and_other_institutions_are_told_apart(client: TestClient) -> None:
 
 def test_two_cases_side_by_side(client: TestClient) -> None:
     comparison = client.get("/api/compare", params=[("case", "oregon"), ("case", "massachusetts")]).json()
-    assert _slugs(comparison["cases"]) == ["oregon", "massachusetts"]
+    assert _slugs(comparison["cases"]) == [A + "oregon", A + "massachusetts"]
     assert _slugs(comparison["shared"]["sources"]) == ["creative-economy-2017-07"]
     assert comparison["shared"]["institution_kinds"] == []
 
@@ -97,11 +99,11 @@ def test_a_region_is_not_a_case(client: TestClient) -> None:
 def test_the_life_cycle_is_table_1_in_order(client: TestClient) -> None:
     stages = client.get("/api/lifecycle").json()["stages"]
     assert [(s["order"], s["slug"]) for s in stages] == [
-        (1, "potential"),
-        (2, "growing"),
-        (3, "mature"),
+        (1, A + "potential"),
+        (2, A + "growing"),
+        (3, A + "mature"),
     ]
-    assert [s["next"] for s in stages] == [ID + "stage/growing", ID + "stage/mature", None]
+    assert [s["next"] for s in stages] == [OWN + "stage/growing", OWN + "stage/mature", None]
     potential = stages[0]
     assert [(f["position"], f["label"]["en"]) for f in potential["functions"]] == [
         (1, "attracting new participants"),
@@ -120,12 +122,12 @@ def test_roles_form_a_tree_in_the_articles_numbering(client: TestClient) -> None
 
     roles = client.get("/api/roles").json()["roles"]
     assert outline(roles) == [
-        ("1", "knowledge-generator", []),
-        ("2", "facilitator", [("2.1", "gr-coordinator", [])]),
+        ("1", A + "knowledge-generator", []),
+        ("2", A + "facilitator", [("2.1", A + "gr-coordinator", [])]),
         (
             "3",
-            "clustepreneur",
-            [("3.1", "production-entrepreneur", []), ("3.2", "service-entrepreneur", [])],
+            A + "clustepreneur",
+            [("3.1", A + "production-entrepreneur", []), ("3.2", A + "service-entrepreneur", [])],
         ),
     ]
     assert [k["name"] for k in roles[1]["children"][0]["kinds"]] == ["GRCoordinatorRole"]
@@ -142,10 +144,10 @@ def test_institutions_and_instruments_are_listed_with_kinds_regions_and_cases(
     }
     network = institutions["oregon-industry-cluster-network"]
     assert [k["name"] for k in network["kinds"]] == ["ClusterNetwork"]
-    assert _slugs(network["regions"]) == ["oregon"] and _slugs(network["cases"]) == ["oregon"]
+    assert _slugs(network["regions"]) == ["oregon"] and _slugs(network["cases"]) == [A + "oregon"]
     instruments = {i["slug"]: i for i in client.get("/api/instruments").json()["items"]}
     assert [k["name"] for k in instruments["oregon-business-plan"]["kinds"]] == ["Forum"]
-    assert _slugs(instruments["massachusetts-regional-grants"]["cases"]) == ["massachusetts"]
+    assert _slugs(instruments["massachusetts-regional-grants"]["cases"]) == [A + "massachusetts"]
 
 
 @pytest.mark.parametrize(
@@ -192,11 +194,11 @@ def test_search_text_is_only_text(client: TestClient, q: str) -> None:
 
 
 def test_provenance_gives_passages_quotes_and_sources(client: TestClient) -> None:
-    provenance = client.get("/api/provenance", params={"iri": ID + "case/oregon"}).json()
-    assert provenance["resource"]["slug"] == "oregon"
+    provenance = client.get("/api/provenance", params={"iri": OWN + "case/oregon"}).json()
+    assert provenance["resource"]["slug"] == A + "oregon"
     passages = {p["slug"]: p for p in provenance["passages"]}
-    assert set(passages) == {"oregon-forum", "oregon-network"}
-    network = passages["oregon-network"]
+    assert set(passages) == {A + "oregon-forum", A + "oregon-network"}
+    network = passages[A + "oregon-network"]
     assert network["quote"].startswith("Кроме того, в Орегоне")
     assert _slugs(network["quoted_from"]) == ["creative-economy-2017-07"]
     assert [(s["slug"], s["reference_number"]) for s in network["cites"]] == [("mobilizing-oregon-clusters-2013", 12)]
@@ -213,19 +215,21 @@ def test_provenance_by_kind_and_slug_and_by_service_url_agree(client: TestClient
         "/api/provenance", params={"iri": "http://testserver/id/institution/innovation-institute"}
     ).json()
     assert by_iri == by_path == by_url
-    assert _slugs(by_iri["passages"]) == ["massachusetts-institute"]
+    assert _slugs(by_iri["passages"]) == [A + "massachusetts-institute"]
 
 
 def test_a_passage_is_its_own_provenance(client: TestClient) -> None:
-    provenance = client.get("/api/resources/passage/table-1/provenance").json()
-    assert _slugs(provenance["passages"]) == ["table-1"]
+    provenance = client.get(f"/api/resources/passage/{A}table-1/provenance").json()
+    assert _slugs(provenance["passages"]) == [A + "table-1"]
+    cited = client.get("/api/resources/passage/table-1/provenance").json()
+    assert cited == provenance, "a slug cited before passages moved under their source names where it went"
 
 
 @pytest.mark.parametrize(
     ("url", "status"),
     [
         pytest.param(
-            "/api/provenance?iri=https://w3id.org/clustergraph/id/case/atlantis",
+            "/api/provenance?iri=https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/atlantis",
             404,
             id="unknown-iri",
         ),
@@ -265,7 +269,7 @@ def test_the_openapi_schema_names_every_resource_endpoint(client: TestClient) ->
 
 def test_the_release_has_the_four_us_states_among_its_cases(release_client: TestClient) -> None:
     slugs = set(_slugs(release_client.get("/api/cases").json()["cases"]))
-    assert {"minnesota", "oregon", "massachusetts", "south-carolina"} <= slugs
+    assert {A + "minnesota", A + "oregon", A + "massachusetts", A + "south-carolina"} <= slugs
 
 
 @pytest.mark.parametrize(

@@ -61,4 +61,6 @@ def test_every_word_must_occur(client: TestClient) -> None:
 @pytest.mark.parametrize("q", ["волонт", "волонтеров", "volunteer", "Volunteers"])
 def test_the_release_finds_the_south_carolina_lesson_about_volunteers(release_client: TestClient, q: str) -> None:
     results = release_client.get("/api/search", params={"q": q}).json()["results"]
-    assert "https://w3id.org/clustergraph/id/lesson/south-carolina-paid-staff" in [hit["iri"] for hit in results]
+    assert "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/lesson/south-carolina-paid-staff" in [
+        hit["iri"] for hit in results
+    ]

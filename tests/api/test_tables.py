@@ -17,7 +17,11 @@ ENDPOINTS = [
     pytest.param("/api/institutions", "items", id="institutions"),
     pytest.param("/api/instruments", "items", id="instruments"),
     pytest.param("/api/search?q=oregon", "results", id="search"),
-    pytest.param("/api/provenance?iri=https://w3id.org/clustergraph/id/case/oregon", "passages", id="provenance"),
+    pytest.param(
+        "/api/provenance?iri=https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon",
+        "passages",
+        id="provenance",
+    ),
     pytest.param("/api/resources/case/oregon/provenance", "passages", id="resource-provenance"),
 ]
 
@@ -59,9 +63,10 @@ def test_the_lifecycle_table_is_table_1_row_by_row(client: TestClient) -> None:
 
 def test_the_comparison_table_says_which_case_has_what(client: TestClient) -> None:
     rows = _table(client.get("/api/compare", params={"case": ["oregon", "massachusetts"], "format": "csv"}).text)
-    assert {"aspect", "item", "item_label_en", "oregon", "massachusetts"} <= set(rows[0])
-    assert {row["oregon"] for row in rows} <= {"True", "False"}
-    assert any(row["oregon"] == "True" and row["massachusetts"] == "False" for row in rows)
+    oregon, massachusetts = "creative-economy-2017-07/oregon", "creative-economy-2017-07/massachusetts"
+    assert {"aspect", "item", "item_label_en", oregon, massachusetts} <= set(rows[0])
+    assert {row[oregon] for row in rows} <= {"True", "False"}
+    assert any(row[oregon] == "True" and row[massachusetts] == "False" for row in rows)
 
 
 def test_excel_csv_keeps_cyrillic_for_a_double_click(client: TestClient) -> None:

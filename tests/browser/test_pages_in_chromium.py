@@ -16,7 +16,7 @@ PAGES = [
     pytest.param("/search?q=волонт", id="search"),
     pytest.param("/ontology", id="ontology"),
     pytest.param("/classes/Institution", id="class"),
-    pytest.param("/id/case/south-carolina", id="case"),
+    pytest.param("/id/source/creative-economy-2017-07/case/south-carolina", id="case"),
     pytest.param("/api/queries/case-lessons?case=minnesota", id="named-query"),
     pytest.param("/docs", id="swagger"),
     pytest.param("/redoc", id="redoc"),

@@ -38,9 +38,10 @@ def test_a_typed_query_runs_with_ctrl_enter_and_links_to_local_pages(watched: Wa
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#results table tbody tr")
     links = page.locator("#results table tbody a").evaluate_all("links => links.map(a => a.href)")
-    assert links and all(link.startswith(watched.site + "/id/case/") for link in links)
-    page.wait_for_selector("#results table tbody a[title='case:oregon']")
-    assert page.inner_text("#results table tbody a[title='case:oregon']") == "Oregon case"
+    assert links and all(link.startswith(watched.site + "/id/source/creative-economy-2017-07/case/") for link in links)
+    oregon = "#results table tbody a[href$='/id/source/creative-economy-2017-07/case/oregon']"
+    page.wait_for_function(f"document.querySelector(\"{oregon}\")?.textContent === 'Oregon case'")
+    assert page.get_attribute(oregon, "title") != "Oregon case", "the IRI's short form stays as the title"
     shared = urlsplit(page.get_attribute("#share", "href") or "")
     assert parse_qs(shared.query)["query"] == [typed]
     watched.assert_clean()
@@ -78,12 +79,15 @@ def test_a_named_query_example_asks_for_its_parameters(watched: Watched) -> None
     page = watched.open("/query")
     page.select_option("#examples", "case-lessons")
     field = page.locator("#parameter-case")
-    assert field.input_value() == "minnesota"
+    assert field.input_value() == "creative-economy-2017-07/minnesota"
     assert page.locator("label[for='parameter-case']").count() == 1
-    field.fill("south-carolina")
+    field.fill("creative-economy-2017-07/south-carolina")
     page.click("#example-parameters button")
     editor = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    assert "VALUES ?case { <https://w3id.org/clustergraph/id/case/south-carolina> }" in editor
+    assert (
+        "VALUES ?case { <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/south-carolina> }"
+        in editor
+    )
     assert "#+" not in editor
     page.click("#run")
     page.wait_for_selector("#results table tbody tr")

@@ -97,9 +97,7 @@ def test_a_query_may_name_its_own_dataset(store: GraphStore) -> None:
     assert select(store, text) == [{"n": str(QUADS[SOURCE])}]
 
 
-@pytest.mark.parametrize(
-    "datatype", ["^^xsd:string", "^^<http://www.w3.org/2001/XMLSchema#string>", " ^^ xsd:string"]
-)
+@pytest.mark.parametrize("datatype", ["^^xsd:string", "^^<http://www.w3.org/2001/XMLSchema#string>", " ^^ xsd:string"])
 def test_a_string_typed_xsd_string_is_the_plain_string(store: GraphStore, datatype: str) -> None:
     """RDF 1.1: `"a"^^xsd:string` and `"a"` are one literal."""
     note = json.dumps(NOTE_TEXT)

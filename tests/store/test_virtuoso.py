@@ -56,9 +56,7 @@ def test_its_ask_answers_are_selects_read_as_booleans(
     assert loaded("virtuoso").store.solutions(QueryRequest(f"ASK {{ {pattern} }}")).boolean is expected
 
 
-def test_its_n_triples_are_tab_separated_and_come_out_spaced(
-    virtuoso: Engine, loaded: Callable[[str], Loaded]
-) -> None:
+def test_its_n_triples_are_tab_separated_and_come_out_spaced(virtuoso: Engine, loaded: Callable[[str], Loaded]) -> None:
     construct = f"CONSTRUCT {{ <{CASE}oregon> ?p ?o }} WHERE {{ <{CASE}oregon> ?p ?o }}"
     assert "\t" in ask_virtuoso(virtuoso, construct, N_TRIPLES).text
     body = loaded("virtuoso").store.serialized(QueryRequest(construct), N_TRIPLES).body

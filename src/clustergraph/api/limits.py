@@ -20,9 +20,7 @@ class ClientSlots:
     def take(self, client: str) -> Callable[[], None]:
         """A place for one query of `client`, and the call that gives it back (once; more is harmless)."""
         if self._running[client] >= self._per_client:
-            raise TooManyQueries(
-                f"this client already has {self._per_client} queries running; wait for one to finish"
-            )
+            raise TooManyQueries(f"this client already has {self._per_client} queries running; wait for one to finish")
         self._running[client] += 1
         released = False
 

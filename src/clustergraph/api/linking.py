@@ -14,28 +14,44 @@ from rdflib import URIRef
 from clustergraph.api.deps import SettingsDep, public_base
 from clustergraph.api.models import Labels, Ref
 from clustergraph.errors import QueryParameterError, ResourceNotFound
-from clustergraph.namespaces import ABSOLUTE_IRI, BASE, GRAPH, ID, ONTOLOGY_IRI, RESOURCE_KINDS, SLUG, resource_iri
+from clustergraph.namespaces import (
+    ABSOLUTE_IRI,
+    BASE,
+    GRAPH,
+    ONTOLOGY_IRI,
+    RESOURCE_KINDS,
+    SCOPED_KINDS,
+    SLUG,
+    SOURCE_SLUG,
+    kind_and_slug,
+    kind_iri,
+)
 from clustergraph.namespaces import SLUG_PATTERN as SLUG_PATTERN  # the routes take it from here
+
+# what names a resource of a kind in a URL: `oregon`, or `{source}/{slug}` for a source's own resource
+ANY_SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$"
 
 
 def identify(iri: str) -> tuple[str | None, str | None]:
-    """(kind, slug) of one of our IRIs: `…/id/case/oregon` → ("case", "oregon"),
-    an ontology term → ("ontology", "Forum")."""
-    if iri.startswith(str(ID)):
-        kind, _, slug = iri[len(str(ID)) :].partition("/")
-        return (kind, slug) if slug else (None, None)
+    """(kind, slug) of one of our IRIs: `…/id/region/oregon` → ("region", "oregon"),
+    `…/id/source/s/case/oregon` → ("case", "s/oregon"), an ontology term → ("ontology", "Forum")."""
+    found = kind_and_slug(iri)
+    if found is not None:
+        return found
     if iri.startswith(ONTOLOGY_IRI + "#"):
         return "ontology", iri[len(ONTOLOGY_IRI) + 1 :]
     return None, None
 
 
 def slug_iri(kind: str, slug: str) -> URIRef:
-    """The IRI of `…/id/{kind}/{slug}`: 404 for a kind we do not have, 422 for a malformed slug."""
+    """The IRI a kind and a slug name (namespaces.kind_iri: `oregon`, or `{source}/{slug}` for a source's
+    own resources): 404 for a kind we do not have, 422 for a malformed slug."""
     if kind not in RESOURCE_KINDS:
         raise ResourceNotFound(f"{kind!r} is not a kind of resource; the kinds are: {', '.join(RESOURCE_KINDS)}")
-    if not SLUG.fullmatch(slug):
-        raise QueryParameterError(f"{slug!r} is not a slug (lower-case ASCII words joined by '-')")
-    return URIRef(resource_iri(kind, slug))
+    if not (SLUG.fullmatch(slug) or (kind in SCOPED_KINDS and SOURCE_SLUG.fullmatch(slug))):
+        scoped = " or {source}/{slug}" if kind in SCOPED_KINDS else ""
+        raise QueryParameterError(f"{slug!r} is not a slug (lower-case ASCII words joined by '-'{scoped})")
+    return URIRef(kind_iri(kind, slug))
 
 
 @dataclass(frozen=True)

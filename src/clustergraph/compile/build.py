@@ -89,6 +89,7 @@ def build(
         inferred=inferred,
         sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
         work={"components": len(groups), "reasoned": reasoned, "validated": validated},
+        quality={"contested": [value.as_dict() for value in contested]},
     )
     with watch.phase("write"):  # the report records the write phase as write_release measures it
         report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb)

@@ -3,7 +3,9 @@ edit by hand gives a reviewable diff after `clustergraph fmt`.
 
 Subjects are grouped in sections (the ontology header, classes, properties, shapes, then individuals by
 type), each section behind a `# -- … ---` banner and sorted by IRI; each subject is one block written
-by rdflib's `longturtle` serializer, with its blank nodes nested inside it.
+by rdflib's `longturtle` serializer, with its blank nodes nested inside it. A source's own resources
+(namespaces.SCOPED_KINDS) are written relative to the source's `@base`, `<passage/x>`, so a file reads
+the same whatever its source is called (rdflib's serializers take `base=` but do not relativize).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 
-from rdflib import OWL, RDF, BNode, Graph
+from rdflib import OWL, RDF, BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from clustergraph.namespaces import SH, bind_prefixes
+from clustergraph.namespaces import SH, bind_prefixes, source_base
 
 _SECTIONS: tuple[tuple[Node, str], ...] = (
     (OWL.Ontology, "Ontology"),
@@ -30,15 +33,31 @@ _SECTIONS: tuple[tuple[Node, str], ...] = (
 _PREFIX_LINE = re.compile(r"^PREFIX (\S*): <([^>]*)>$")
 
 
-def canonical_turtle(graph: Graph) -> str:
+def canonical_turtle(graph: Graph, base: str | None = None) -> str:
+    """The canonical text; IRIs under `base` (a source's, see `file_base`) written relative to it."""
     graph = stable_blank_nodes(graph)
     prefixes: dict[str, str] = {}
     sections: list[str] = []
     for title, subjects in _sections(graph):
-        blocks = sorted(_block(graph, subject, prefixes) for subject in subjects)
+        blocks = sorted(_relative(_block(graph, subject, prefixes), base) for subject in subjects)
         sections.append(f"# -- {title} " + "-" * max(3, 92 - len(title)) + "\n\n" + "\n".join(blocks))
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
+    header = f"@base <{base}> .\n" if base else ""
+    header += "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()))
     return header + "\n" + "\n".join(sections)
+
+
+def file_base(path: Path, graph: Graph) -> str | None:
+    """The base of a file in a source's folder (`data/<source>/`): the source's, when the file names any
+    resource of that source; None elsewhere (the ontology, shapes) or when it names none."""
+    base = source_base(path.resolve().parent.name)
+    used = any(isinstance(term, URIRef) and term.startswith(base) for triple in graph for term in triple)
+    return base if used else None
+
+
+def _relative(block: str, base: str | None) -> str:
+    if base is None:
+        return block
+    return re.sub(rf"<{re.escape(base)}([^<>\s]*)>", r"<\1>", block)
 
 
 def stable_blank_nodes(graph: Graph) -> Graph:

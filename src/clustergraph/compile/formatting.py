@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from clustergraph.compile.canonical import canonical_turtle
+from clustergraph.compile.canonical import canonical_turtle, file_base
 from clustergraph.compile.comments import end_of_line_comments, read_comments, with_comments
 from clustergraph.compile.load import parse_turtle
 from clustergraph.errors import BuildError
@@ -33,7 +33,8 @@ def canonical_text(path: Path) -> str:
             f"{path}: line(s) {lines} end with a comment, which `fmt` cannot place without guessing: put each "
             "on a line of its own (fmt keeps those), or into skos:editorialNote (Protégé keeps that too)"
         )
-    return with_comments(canonical_turtle(parse_turtle(path)), read_comments(text))
+    graph = parse_turtle(path)
+    return with_comments(canonical_turtle(graph, file_base(path, graph)), read_comments(text))
 
 
 def format_paths(paths: Iterable[Path], *, check: bool = False) -> list[Path]:

@@ -149,8 +149,7 @@ def _inert_properties(ontology: Graph) -> set[Node]:
     for prop in set(ontology.subjects(RDF.type, None)) - mentioned:
         statements = list(ontology.predicate_objects(prop))
         if all(
-            (p == RDF.type and o in _DECLARATIONS) or p == RDFS.domain or not _is_axiom(p)
-            for p, o in statements
+            (p == RDF.type and o in _DECLARATIONS) or p == RDFS.domain or not _is_axiom(p) for p, o in statements
         ) and any(p == RDF.type and o in _DECLARATIONS for p, o in statements):
             inert.add(prop)
     return inert

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 _PREFIX_DECLARATION = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_BASE_DECLARATION = re.compile(r"^\s*(?:@base|BASE)\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT_AT_LINE_START = re.compile(r"^(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)(?=[\s;,]|$)")
 
 
@@ -50,21 +52,26 @@ def subject_lines(text: str) -> dict[str, int]:
     """The line on which each subject's block starts, keyed by the subject's full IRI."""
     prefixes: dict[str, str] = {}
     lines: dict[str, int] = {}
+    base = ""
     for number, line in enumerate(text.splitlines(), start=1):
         declared = _PREFIX_DECLARATION.match(line)
         if declared:
             prefixes[declared.group(1) or ""] = declared.group(2)
             continue
+        declared_base = _BASE_DECLARATION.match(line)
+        if declared_base:
+            base = urljoin(base, declared_base.group(1))
+            continue
         subject = _SUBJECT_AT_LINE_START.match(line)
-        iri = _expand(subject.group(1), prefixes) if subject else None
+        iri = _expand(subject.group(1), prefixes, base) if subject else None
         if iri is not None:
             lines.setdefault(iri, number)
     return lines
 
 
-def _expand(name: str, prefixes: dict[str, str]) -> str | None:
+def _expand(name: str, prefixes: dict[str, str], base: str) -> str | None:
     if name.startswith("<"):
-        return name[1:-1]
+        return urljoin(base, name[1:-1])
     prefix, _, local = name.partition(":")
     namespace = prefixes.get(prefix)
     return None if namespace is None else namespace + local

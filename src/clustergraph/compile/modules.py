@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from clustergraph.compile.canonical import canonical_turtle
+from clustergraph.compile.canonical import canonical_turtle, file_base
 from clustergraph.compile.comments import read_comments, with_comments
 from clustergraph.compile.load import EDIT_FILE, MANIFEST_FILE, parse_turtle
 from clustergraph.errors import BuildError
@@ -139,7 +139,7 @@ def _version_iri(project_dir: Path) -> URIRef:
 
 def _write_keeping_comments(path: Path, graph: Graph, changed: list[Path]) -> None:
     comments = read_comments(path.read_text(encoding="utf-8"))
-    _write_if_changed(path, with_comments(canonical_turtle(graph), comments), changed)
+    _write_if_changed(path, with_comments(canonical_turtle(graph, file_base(path, graph)), comments), changed)
 
 
 def _write_if_changed(path: Path, text: str, changed: list[Path]) -> None:

@@ -36,6 +36,8 @@ class Release:
     sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # how much of the build was done, not taken from the cache
     work: Mapping[str, int] = field(default_factory=dict)
+    # what the quality report lists beside the counts: contested values (see `contested`)
+    quality: Mapping[str, Any] = field(default_factory=dict)
 
     def named_graphs(self) -> dict[str, Graph]:
         graphs = {str(ONTOLOGY_GRAPH): self.ontology}
@@ -134,6 +136,7 @@ def _report(release: Release, data: Graph, timings: Mapping[str, float]) -> dict
         "instances_per_class": dict(sorted(classes.items())),
         "timings_s": {phase: round(seconds, 3) for phase, seconds in timings.items()},
         "work": dict(release.work),
+        "quality": dict(release.quality),
     }
 
 

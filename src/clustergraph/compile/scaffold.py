@@ -19,7 +19,7 @@ from clustergraph.compile.comments import Comments, with_comments
 from clustergraph.compile.load import MANIFEST_FILE
 from clustergraph.compile.modules import write_modules
 from clustergraph.errors import BuildError
-from clustergraph.namespaces import CG, ONTOLOGY_IRI, bind_prefixes, resource_iri, source_graph
+from clustergraph.namespaces import CG, ONTOLOGY_IRI, bind_prefixes, resource_iri, source_base, source_graph
 
 CASE_FILE = "case.ttl"
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -29,26 +29,27 @@ _CASE_TEMPLATE = """\
 # A case, in the shape the shapes require. Uncomment it, replace every «…» with what the source says
 # (nothing it does not say), then run `clustergraph validate` on this file and `make fmt`.
 # A case has exactly one region; regions are shared by every source (reuse an existing one);
-# every fact rests on a passage, which quotes the source's own words.
+# every fact rests on a passage, which quotes the source's own words. What the source says in its own
+# terms (the case description, passages, lessons, outcomes …) lives under the source's own IRI,
+# written relative to the @base line; regions, clusters and institutions are shared.
 #
-# @prefix case: <https://w3id.org/clustergraph/id/case/> .
+# @base <{base}> .
 # @prefix cg: <https://w3id.org/clustergraph/ontology#> .
-# @prefix passage: <https://w3id.org/clustergraph/id/passage/> .
 # @prefix prov: <http://www.w3.org/ns/prov#> .
 # @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 # @prefix region: <https://w3id.org/clustergraph/id/region/> .
 # @prefix source: <https://w3id.org/clustergraph/id/source/> .
 #
-# case:«slug» a cg:PolicyCase ;
+# <case/«slug»> a cg:PolicyCase ;
 #     rdfs:label "«name in English»"@en , "«название по-русски»"@ru ;
 #     cg:inRegion region:«region-slug» ;
-#     cg:attestedBy passage:«passage-slug» .
+#     cg:attestedBy <passage/«passage-slug»> .
 #
 # region:«region-slug» a cg:SubnationalRegion ;
 #     rdfs:label "«Region»"@en , "«Регион»"@ru ;
-#     cg:attestedBy passage:«passage-slug» .
+#     cg:attestedBy <passage/«passage-slug»> .
 #
-# passage:«passage-slug» a cg:Passage ;
+# <passage/«passage-slug»> a cg:Passage ;
 #     rdfs:label "«what the passage is about»"@en , "«о чём фрагмент»"@ru ;
 #     cg:quote "«the source's own words, one or two sentences»"@ru ;
 #     prov:wasQuotedFrom source:{slug} .
@@ -64,7 +65,7 @@ def new_source(project_dir: Path, slug: str, *, label_en: str, label_ru: str) ->
         raise BuildError(f"{folder} exists already: a new source needs a folder of its own")
     folder.mkdir(parents=True)
     (folder / MANIFEST_FILE).write_text(_manifest(slug, label_en, label_ru), encoding="utf-8")
-    case_comments = Comments(trailer=_CASE_TEMPLATE.format(slug=slug).splitlines())
+    case_comments = Comments(trailer=_CASE_TEMPLATE.format(slug=slug, base=source_base(slug)).splitlines())
     (folder / CASE_FILE).write_text(with_comments(canonical_turtle(bind_prefixes(Graph())), case_comments), "utf-8")
     written = [folder / MANIFEST_FILE, folder / CASE_FILE, *write_modules(project_dir)]
     return list(dict.fromkeys(written))

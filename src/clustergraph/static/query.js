@@ -275,7 +275,7 @@
     label.htmlFor = field.id;
     label.textContent = parameter.name + (parameter.required ? " (required)" : " (optional: leave empty for all)") + ": ";
     const help = document.createElement("small");
-    help.textContent = " " + parameter.description + (parameter.kind ? " — a " + parameter.kind + " slug such as " + parameter.example : "");
+    help.textContent = " " + parameter.description + (parameter.kind ? " — a " + parameter.kind + (parameter.scoped ? " as {source}/{slug}, such as " : " slug such as ") + parameter.example : "");
     row.append(label, field, help);
     return { row: row, field: field, parameter: parameter };
   }
@@ -294,6 +294,11 @@
 
   function term(parameter, raw) {
     if (parameter.type === "iri") {
+      const own = parameter.scoped && /^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/.test(raw);
+      if (parameter.kind && own) {  // a source's own resource: {source}/{slug} (namespaces.kind_iri)
+        const [source, slug] = raw.split("/");
+        return "<" + config.canonical + "id/source/" + source + "/" + parameter.kind + "/" + slug + ">";
+      }
       if (parameter.kind && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw)) {
         return "<" + config.canonical + "id/" + parameter.kind + "/" + raw + ">";
       }

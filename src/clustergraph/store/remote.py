@@ -222,9 +222,7 @@ class RemoteStore:
 
         return read
 
-    def _fetch(
-        self, request: QueryRequest, info: QueryInfo, accept: str, read: Callable[[Iterator[bytes]], T]
-    ) -> T:
+    def _fetch(self, request: QueryRequest, info: QueryInfo, accept: str, read: Callable[[Iterator[bytes]], T]) -> T:
         bindings = {name: from_rdflib(term) for name, term in request.bindings.items()}
         text = as_sent(request.text, bindings, info)
         sent = with_prologue(text, request.base_iri)

@@ -18,7 +18,7 @@ from clustergraph.api.models import Ref
 from clustergraph.api.reading import Row, api_queries, integer, labels, select, text
 from clustergraph.api.templating import render
 from clustergraph.api.views.cases import list_cases
-from clustergraph.namespaces import BASE, PREFIXES
+from clustergraph.namespaces import BASE, PREFIXES, SCOPED_KINDS
 from clustergraph.queries import NamedQuery
 
 STATIC = Path(__file__).parents[2] / "static"
@@ -93,7 +93,7 @@ def _example(query: NamedQuery) -> dict[str, Any]:
         "name": query.name,
         "summary": query.summary,
         "text": body + "\n",
-        "parameters": [asdict(parameter) for parameter in query.parameters],
+        "parameters": [{**asdict(p), "scoped": p.kind in SCOPED_KINDS} for p in query.parameters],
     }
 
 

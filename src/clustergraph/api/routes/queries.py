@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.openapi.models import Example
 from fastapi.responses import JSONResponse, Response
 from rdflib import Literal as RDFLiteral
+from rdflib import URIRef
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
@@ -28,9 +29,10 @@ from clustergraph.api.reading import select, text
 from clustergraph.api.representations import ANSWER_TYPES, RDF_TYPES, choose, json_rows, render_csv
 from clustergraph.api.tables import EXCEL_BOM
 from clustergraph.api.templating import render
+from clustergraph.api.views.lookup import replacement
 from clustergraph.api.views.table import table
 from clustergraph.errors import QueryParameterError, ResourceNotFound
-from clustergraph.namespaces import resource_iri
+from clustergraph.namespaces import slug_space
 from clustergraph.queries import NamedQuery, Parameter
 from clustergraph.store.base import GraphStore, QueryRequest, Solutions, Term
 
@@ -86,7 +88,7 @@ def _endpoint(query: NamedQuery, max_results: int) -> Callable[..., Awaitable[Re
         _refuse_unknown(request, query)
         raw = {aliases[key]: str(value) for key, value in values.items() if value is not None}
         page = Page(query, raw, limit, offset)
-        await run_in_threadpool(_require_known, store, query, page.bindings)
+        await run_in_threadpool(_resolve_known, store, query, page.bindings)
         accept = request.headers.get("accept")
         cancel = threading.Event()
         if query.form in ("CONSTRUCT", "DESCRIBE"):
@@ -165,11 +167,17 @@ def _description(query: NamedQuery) -> str:
     return (query.description or query.summary) + tail + f"\n\nSource: `queries/{query.path.name}`."
 
 
-def _require_known(store: GraphStore, query: NamedQuery, bindings: Mapping[str, Identifier]) -> None:
-    """An IRI parameter of a kind (`case=atlantis`) must name something the graph knows: 404 if not."""
+def _resolve_known(store: GraphStore, query: NamedQuery, bindings: dict[str, Identifier]) -> None:
+    """An IRI parameter of a kind (`case=atlantis`) must name something the graph knows: 404 if not. One that
+    moved (`case=oregon`, cited before cases moved under their source) is bound to where it went."""
     for parameter in query.parameters:
         term = bindings.get(parameter.name)
-        if parameter.kind is None or term is None or select(store, "summary", {"iri": term}):
+        if parameter.kind is None or not isinstance(term, URIRef):
+            continue
+        moved = replacement(store, term)
+        if moved is not None:
+            bindings[parameter.name] = term = moved
+        if select(store, "summary", {"iri": term}):
             continue
         allowed = slugs(store, parameter.kind)
         raise ResourceNotFound(
@@ -179,8 +187,9 @@ def _require_known(store: GraphStore, query: NamedQuery, bindings: Mapping[str, 
 
 
 def slugs(store: GraphStore, kind: str) -> list[str]:
-    """The slugs in use under …/id/{kind}/."""
-    rows = select(store, "slugs", {"space": RDFLiteral(resource_iri(kind, ""))})
+    """The slugs in use for one kind: `oregon`, or `{source}/{slug}` for a source's own resources."""
+    pattern, replacement = slug_space(kind)
+    rows = select(store, "slugs", {"pattern": RDFLiteral(pattern), "replacement": RDFLiteral(replacement)})
     return [text(row, "slug") or "" for row in rows]
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from clustergraph.api.deps import StoreDep
-from clustergraph.api.linking import SLUG_PATTERN, LinkerDep, slug_iri
+from clustergraph.api.linking import ANY_SLUG_PATTERN, LinkerDep, slug_iri
 from clustergraph.api.models import (
     Case,
     CaseList,
@@ -28,7 +28,14 @@ from clustergraph.namespaces import RESOURCE_KINDS
 
 router = APIRouter(prefix="/api", tags=["analysts"])
 
-Slug = Annotated[str, Path(pattern=SLUG_PATTERN, description="The last part of the IRI, e.g. `oregon`.")]
+Slug = Annotated[
+    str,
+    Path(
+        pattern=ANY_SLUG_PATTERN,
+        description="The last part of the IRI, e.g. `oregon`; for a source's own resource (a case description, a "
+        "passage …) `{source}/{slug}`, e.g. `creative-economy-2017-07/oregon`.",
+    ),
+]
 Kind = Literal[RESOURCE_KINDS]  # type: ignore[valid-type]
 Format = Annotated[
     TableFormat | None,
@@ -49,13 +56,13 @@ def list_cases(request: Request, store: StoreDep, linker: LinkerDep, format: For
 
 
 @router.get(
-    "/cases/{slug}",
+    "/cases/{slug:path}",
     summary="One case: region, institutions (kind, lead or not), instruments, lessons, sources",
     response_model=Case,
     responses={**_CSV, 404: {"description": "No case has this slug."}},
 )
 def get_case(slug: Slug, request: Request, store: StoreDep, linker: LinkerDep, format: Format = None) -> Response:
-    return answer(cases.case_detail(store, linker, slug), request, format, f"case-{slug}")
+    return answer(cases.case_detail(store, linker, slug), request, format, f"case-{slug.replace('/', '-')}")
 
 
 @router.get(
@@ -72,7 +79,9 @@ def compare(
         list[str],
         Query(
             description="A case's slug; give two or more.",
-            openapi_examples={"two": {"value": ["oregon", "massachusetts"]}},
+            openapi_examples={
+                "two": {"value": ["creative-economy-2017-07/oregon", "creative-economy-2017-07/massachusetts"]}
+            },
         ),
     ],
     format: Format = None,
@@ -155,16 +164,19 @@ def provenance(
         str,
         Query(
             description="The resource's IRI (or this service's URL for it).",
-            openapi_examples={"case": {"value": "https://w3id.org/clustergraph/id/case/oregon"}},
+            openapi_examples={
+                "case": {"value": "https://w3id.org/clustergraph/id/source/creative-economy-2017-07/case/oregon"}
+            },
         ),
     ],
     format: Format = None,
 ) -> Response:
-    return answer(lookup.provenance(store, linker, linker.canonical(iri)), request, format, "provenance")
+    answered = lookup.provenance(store, linker, lookup.current(store, linker.canonical(iri)))
+    return answer(answered, request, format, "provenance")
 
 
 @router.get(
-    "/resources/{kind}/{slug}/provenance",
+    "/resources/{kind}/{slug:path}/provenance",
     summary="Provenance of the resource …/id/{kind}/{slug}",
     response_model=Provenance,
     responses={**_CSV, 404: {"description": "Nothing is known about this resource."}},
@@ -172,5 +184,5 @@ def provenance(
 def resource_provenance(
     kind: Kind, slug: Slug, request: Request, store: StoreDep, linker: LinkerDep, format: Format = None
 ) -> Response:
-    answered = lookup.provenance(store, linker, slug_iri(kind, slug))
-    return answer(answered, request, format, f"provenance-{kind}-{slug}")
+    answered = lookup.provenance(store, linker, lookup.current(store, slug_iri(kind, slug)))
+    return answer(answered, request, format, f"provenance-{kind}-{slug.replace('/', '-')}")

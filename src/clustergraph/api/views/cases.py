@@ -25,7 +25,7 @@ from clustergraph.api.models import (
     Source,
 )
 from clustergraph.api.reading import integer, kind_of, labels, row_ref, select, text
-from clustergraph.api.views.lookup import is_a, provenance, require
+from clustergraph.api.views.lookup import current, is_a, provenance, require
 from clustergraph.errors import QueryParameterError, ResourceNotFound
 from clustergraph.store.base import GraphStore
 from clustergraph.vocab import CG_TERMS as CG
@@ -55,7 +55,9 @@ def list_cases(store: GraphStore, linker: Linker) -> CaseList:
 
 
 def case_detail(store: GraphStore, linker: Linker, slug: str) -> Case:
-    iri = slug_iri("case", slug)
+    """One case: its slug is `{source}/{slug}`; a bare slug cited before cases moved under their source
+    (`oregon`) names the case it moved to."""
+    iri = current(store, slug_iri("case", slug))
     if not is_a(store, iri, CG.PolicyCase):
         raise ResourceNotFound(f"no case {slug!r}; see /api/cases for the cases there are")
     summary = require(store, iri)

@@ -23,6 +23,18 @@ def is_a(store: GraphStore, iri: URIRef, cls: URIRef) -> bool:
     return bool(select(store, "is-a", {"iri": iri, "class": cls}))
 
 
+def replacement(store: GraphStore, iri: URIRef) -> URIRef | None:
+    """The IRI that replaced a moved one (`dcterms:isReplacedBy`, from a source's moved.ttl), if it moved."""
+    rows = select(store, "replaced-by", {"iri": iri})
+    new = text(rows[0], "replacement") if rows else None
+    return URIRef(new) if new else None
+
+
+def current(store: GraphStore, iri: URIRef) -> URIRef:
+    """The IRI itself, or the one that replaced it if it moved: what an IRI cited before a move names now."""
+    return replacement(store, iri) or iri
+
+
 def require(store: GraphStore, iri: URIRef) -> Row:
     """The resource's labels and descriptions; ResourceNotFound if the graph says nothing of it."""
     rows = select(store, "summary", {"iri": iri})
