@@ -42,6 +42,11 @@ RESOURCE_KINDS: tuple[str, ...] = (
     "source",
     "passage",
     "scheme",
+    "condition",
+    "feature",
+    "group",
+    "cause",
+    "model",
 )
 
 PREFIXES: dict[str, str] = {
