@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from clustergraph.compile.build import BuildResult
@@ -117,3 +117,11 @@ def test_the_articles_keywords_audience_and_latin_names_are_its_own_words(
     ]
     assert len(own_words) >= 6 + 2 + 4
     assert [str(w) for w in own_words if _letters(str(w)) not in article] == []
+
+
+def test_every_brand_name_is_the_articles_own_words(article_data: Graph, article_text: str) -> None:
+    """«Новая Каролина» as the article writes it, and "New Carolina" as its reference [14] is titled."""
+    names = list(article_data.objects(None, CG.brandName))
+    assert {n.language for n in names if isinstance(n, Literal)} == {"en", "ru"}
+    article = _letters(article_text)
+    assert [str(n) for n in names if _letters(str(n)) not in article] == []

@@ -187,6 +187,32 @@ BROKEN_DATA = [
         "No resource rests on this passage",
         id="unused-passage",
     ),
+    pytest.param(
+        "member-group-not-a-group.ttl",
+        {(ID["institution/oregon-business-plan-organizing-committee"], CG.memberGroup)},
+        SHAPES.InstitutionShape,
+        "cg:memberGroup points to a cg:ActorGroup",
+        id="member-group-not-a-group",
+    ),
+    pytest.param(
+        "condition-of-no-instrument.ttl",
+        {
+            (
+                ID["source/creative-economy-2017-07/condition/participation-of-other-cluster-members"],
+                "^" + CG.mandatoryCondition,
+            )
+        },
+        SHAPES.SupportConditionShape,
+        "A cg:SupportCondition needs a cg:PolicyInstrument that has it as cg:mandatoryCondition",
+        id="condition-of-no-instrument",
+    ),
+    pytest.param(
+        "conclusion-concerns-a-passage.ttl",
+        {(ID["source/creative-economy-2017-07/conclusion/discussion-platforms-matter"], CG.concerns)},
+        SHAPES.ConclusionShape,
+        "cg:concerns points to what the conclusion is about",
+        id="conclusion-concerns-a-passage",
+    ),
 ]
 
 

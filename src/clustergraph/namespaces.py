@@ -42,6 +42,11 @@ RESOURCE_KINDS: tuple[str, ...] = (
     "source",
     "passage",
     "scheme",
+    "condition",
+    "feature",
+    "group",
+    "cause",
+    "model",
 )
 
 PREFIXES: dict[str, str] = {
@@ -92,6 +97,11 @@ SCOPED_KINDS: tuple[str, ...] = (
     "competence",
     "focus",
     "scheme",
+    "condition",
+    "feature",
+    "group",
+    "cause",
+    "model",
 )
 
 

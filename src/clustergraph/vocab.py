@@ -11,8 +11,10 @@ class CG_TERMS(DefinedNamespace):
     _NS = Namespace("https://w3id.org/clustergraph/ontology#")
     _fail = True
 
+    ActorGroup: URIRef
     AmbassadorRole: URIRef
     CEOToCEOInterview: URIRef
+    Cause: URIRef
     ClustepreneurRole: URIRef
     Cluster: URIRef
     ClusterNetwork: URIRef
@@ -44,8 +46,10 @@ class CG_TERMS(DefinedNamespace):
     PolicyCase: URIRef
     PolicyFocus: URIRef
     PolicyInstrument: URIRef
+    PolicyModel: URIRef
     PrivateInstitution: URIRef
     ProductionEntrepreneurRole: URIRef
+    ProgrammeFeature: URIRef
     Region: URIRef
     Review: URIRef
     ServiceEntrepreneurRole: URIRef
@@ -53,6 +57,7 @@ class CG_TERMS(DefinedNamespace):
     Source: URIRef
     Study: URIRef
     SubnationalRegion: URIRef
+    SupportCondition: URIRef
     SupranationalUnion: URIRef
     ThematicCluster: URIRef
     TrainingProgramme: URIRef
@@ -64,11 +69,14 @@ class CG_TERMS(DefinedNamespace):
     attribution: URIRef
     authorNames: URIRef
     authorNamesLatin: URIRef
+    basedOn: URIRef
+    brandName: URIRef
     citesSource: URIRef
     clusterCount: URIRef
     clusterCountMoreThan: URIRef
     clusterOfCase: URIRef
     competenceAtStage: URIRef
+    concerns: URIRef
     concernsCluster: URIRef
     countryCount: URIRef
     establishedIn: URIRef
@@ -94,7 +102,9 @@ class CG_TERMS(DefinedNamespace):
     lessonOf: URIRef
     listPosition: URIRef
     locatedIn: URIRef
+    mandatoryCondition: URIRef
     memberCountMoreThan: URIRef
+    memberGroup: URIRef
     nextStage: URIRef
     organizedBy: URIRef
     organizes: URIRef
@@ -115,6 +125,7 @@ class CG_TERMS(DefinedNamespace):
     stageCompetence: URIRef
     stageFunction: URIRef
     stageOrder: URIRef
+    stagnationCause: URIRef
     studiedRegion: URIRef
     teachesLesson: URIRef
     usesInstrument: URIRef
