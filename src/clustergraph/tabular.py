@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.canonical import canonical_turtle
@@ -227,7 +227,7 @@ def _term(value: str, column: Column, source: str, where: str, part: _Compiled) 
         if column.language == "en" and _CYRILLIC.search(value) and not _LATIN.search(value):
             part.problems.append(f"{where}: Cyrillic text in an English column: does it belong in the _ru column?")
         return Literal(value, lang=column.language)
-    literal = Literal(value, datatype=column.datatype)
+    literal = Literal(value, datatype=None if column.datatype == XSD.string else column.datatype)
     if literal.ill_typed or (column.pattern and not re.search(column.pattern, value)):
         part.problems.append(f"{where}: {value!r} is not a valid {curie(str(column.datatype))}"
                              + (f" matching {column.pattern}" if column.pattern else ""))  # fmt: skip
@@ -280,8 +280,9 @@ def _split(cell: str) -> list[str]:
 
 
 def _context(project_dir: Path, source_dir: Path, outputs: Iterable[Path]) -> Graph:
-    """What a reference may name besides the tables: the project's data and the source's own Turtle."""
-    skip = {path.resolve() for path in outputs}
+    """What a reference may name besides the tables: the project's data and the source's own Turtle, but
+    not what the tables compiled to last time (a row taken out must not stay resolvable)."""
+    skip = {path.resolve() for path in outputs if path.is_file() and _generated(path)}
     folders = {(project_dir / "data").resolve(), source_dir}
     paths = {p.resolve() for folder in folders if folder.is_dir() for p in folder.rglob("*.ttl")} - skip
     graph = Graph()
@@ -416,7 +417,9 @@ def _fits(column: Column, obj: Node) -> bool:
         return isinstance(obj, URIRef)
     if not isinstance(obj, Literal):
         return False
-    return obj.language == column.language if column.language else obj.datatype == column.datatype
+    if column.language:
+        return obj.language == column.language
+    return obj.language is None and (obj.datatype or XSD.string) == column.datatype
 
 
 def _cell(obj: Node, column: Column, source: str) -> str:
