@@ -212,6 +212,17 @@ def test_a_bad_column_is_named_in_the_header_row(project: Path, header: str, whe
     assert any(where in p and message in p for p in raised.value.problems), raised.value.problems
 
 
+def test_a_second_row_with_a_slug_taken_and_a_table_of_no_kind_are_refused(project: Path) -> None:
+    lessons = _tables(project) / "lessons.csv"
+    lessons.write_text(lessons.read_text("utf-8") + lessons.read_text("utf-8").splitlines()[1] + "\n", "utf-8")
+    (_tables(project) / "stages.csv").write_text("slug\n", encoding="utf-8")
+    with pytest.raises(TableError) as raised:
+        to_turtle(_tables(project), project)
+    problems = "\n".join(raised.value.problems)
+    assert "lessons.csv:3:1 (slug): 'ruritania-firms-set-the-agenda' is the slug of row 2 too" in problems
+    assert "stages.csv: no table is called 'stages'" in problems
+
+
 def test_the_command_exits_1_and_prints_every_problem(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _set_cell(_tables(project) / "lessons.csv", "lesson_of", "nowhere")
     _set_cell(_tables(project) / "roles.csv", "number", "one")
