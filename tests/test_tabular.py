@@ -30,10 +30,8 @@ FIXTURE = Path(__file__).parent / "data" / "sources" / SOURCE
 TABLE_NAMES = ["cases", "institutions", "instruments", "lessons", "passages", "regions", "roles"]
 
 
-@pytest.fixture
-def project(project_dir: Path, tmp_path: Path) -> Path:
+def _copy_project(project_dir: Path, copy: Path) -> Path:
     """A copy of the project whose Ruritania source is its manifest, its text and its tables, no Turtle."""
-    copy = tmp_path / "project"
     for folder in ("ontology", "shapes", "queries", "data"):
         shutil.copytree(project_dir / folder, copy / folder)
     source = copy / "data" / SOURCE
@@ -42,6 +40,18 @@ def project(project_dir: Path, tmp_path: Path) -> Path:
         shutil.copy2(FIXTURE / name, source / name)
     shutil.copytree(FIXTURE / TABLES_FOLDER, source / TABLES_FOLDER)
     return copy
+
+
+@pytest.fixture
+def project(project_dir: Path, tmp_path: Path) -> Path:
+    return _copy_project(project_dir, tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def compiled(project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """The tables compiled once, for the tests that only read the result: the project and the files written."""
+    project = _copy_project(project_dir, tmp_path_factory.mktemp("tabular") / "project")
+    return project, to_turtle(_tables(project), project)
 
 
 def _tables(project: Path) -> Path:
@@ -72,8 +82,8 @@ def test_the_fixture_has_a_table_of_every_kind_with_rows() -> None:
     assert all(len((FIXTURE / TABLES_FOLDER / f"{t}.csv").read_text("utf-8").splitlines()) > 1 for t in tables)
 
 
-def test_csv_to_turtle_to_csv_gives_the_same_tables(project: Path, tmp_path: Path) -> None:
-    to_turtle(_tables(project), project)
+def test_csv_to_turtle_to_csv_gives_the_same_tables(compiled: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    project, _ = compiled
     written, warnings = to_csv(project / "data" / SOURCE, tmp_path / "back", project)
     assert warnings == []
     assert sorted(p.name for p in written) == [f"{name}.csv" for name in TABLE_NAMES]
@@ -93,8 +103,8 @@ def test_turtle_to_csv_to_turtle_gives_an_isomorphic_graph(project: Path, tmp_pa
     _assert_isomorphic(first, _graph(_compiled(project)))
 
 
-def test_the_compiled_turtle_validates_is_canonical_and_in_the_edit_file(project: Path) -> None:
-    written = to_turtle(_tables(project), project)
+def test_the_compiled_turtle_validates_is_canonical_and_in_the_edit_file(compiled: tuple[Path, list[Path]]) -> None:
+    project, written = compiled
     assert set(_compiled(project)) <= set(written)
     report = validate_files(project, [project / "data" / SOURCE / "manifest.ttl", *_compiled(project)])
     assert report.conforms, report.render()
@@ -104,16 +114,16 @@ def test_the_compiled_turtle_validates_is_canonical_and_in_the_edit_file(project
     assert all(p.read_text("utf-8").startswith(GENERATED.format(table=p.stem)) for p in _compiled(project))
 
 
-def test_every_quote_of_the_tables_stands_in_the_source_text(project: Path) -> None:
-    to_turtle(_tables(project), project)
+def test_every_quote_of_the_tables_stands_in_the_source_text(compiled: tuple[Path, list[Path]]) -> None:
+    project, _ = compiled
     text = " ".join((FIXTURE / "text.txt").read_text(encoding="utf-8").split())
     quotes = [str(q) for q in _graph(_compiled(project)).objects(None, CG.quote)]
     assert len(quotes) == 5
     assert [q for q in quotes if q not in text] == []
 
 
-def test_source_relative_resources_are_scoped_and_real_world_ones_shared(project: Path) -> None:
-    to_turtle(_tables(project), project)
+def test_source_relative_resources_are_scoped_and_real_world_ones_shared(compiled: tuple[Path, list[Path]]) -> None:
+    project, _ = compiled
     graph = _graph(_compiled(project))
     case, region = URIRef(scoped_iri(SOURCE, "case", "ruritania")), URIRef(resource_iri("region", "ruritania"))
     bureau = URIRef(resource_iri("institution", "ruritanian-cluster-bureau"))

@@ -9,12 +9,12 @@ template asks for exactly what `clustergraph validate` will check.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
@@ -106,9 +106,9 @@ def load_tables(project_dir: Path) -> dict[str, Table]:
         columns: list[Column] = []
         one_of: list[tuple[str, ...]] = []
         for column_name, predicate in spec["columns"].items():
-            derived = list(_columns(column_name, expand(predicate), shapes, ontology, targets, kinds))
+            derived, in_any_language = _columns(column_name, expand(predicate), shapes, ontology, targets, kinds)
             columns += derived
-            if _any_language_required(shapes, expand(predicate), targets, derived):
+            if in_any_language:
                 one_of.append(tuple(c.name for c in derived))
         below = frozenset(u for u in ontology.transitive_subjects(RDFS.subClassOf, cls) if isinstance(u, URIRef))
         tables[name] = Table(name, kinds[cls], cls, below | {cls}, tuple(columns), tuple(one_of))
@@ -121,40 +121,36 @@ def _classes_above(ontology: Graph, cls: URIRef) -> set[Node]:
 
 def _columns(
     name: str, predicate: URIRef, shapes: Graph, ontology: Graph, targets: set[Node], kinds: dict[URIRef, str]
-) -> Iterator[Column]:
+) -> tuple[list[Column], bool]:
+    """The column(s) of one property, and whether it is text required in some language, whichever
+    (sh:minCount on text: a row must fill one of its columns)."""
     here = _constraints(shapes, predicate, _shapes_targeting(shapes, targets))
     anywhere = _constraints(shapes, predicate, set(shapes.subjects(RDF.type, SH.NodeShape)))
     ranges = set(ontology.objects(predicate, RDFS.range))
     pattern = next(iter(anywhere.patterns), None)
-    datatype = _one(anywhere.datatypes or {r for r in ranges if str(r).startswith(str(RDF)) or "XMLSchema" in str(r)})
+    datatype = _one(anywhere.datatypes or {r for r in ranges if r == RDF.langString or str(r).startswith(str(XSD))})
+    single = here.single or anywhere.single
     if anywhere.languages or datatype == RDF.langString:
         single_languages = here.single_languages | anywhere.single_languages
-        for language in anywhere.languages or DEFAULT_LANGUAGES:
-            single = here.single or language in single_languages
-            yield Column(
-                f"{name}_{language}", predicate, language=language, required=language in here.min_languages,
-                multiple=not single,
-            )  # fmt: skip
-        return
-    single = here.single or anywhere.single
+        texts = [
+            Column(f"{name}_{language}", predicate, language=language, required=language in here.min_languages,
+                   multiple=not (single or language in single_languages))
+            for language in anywhere.languages or DEFAULT_LANGUAGES
+        ]  # fmt: skip
+        return texts, here.min_count
     if anywhere.classes or anywhere.iri or (predicate, RDF.type, OWL.ObjectProperty) in ontology:
         expected = anywhere.classes or ranges
         refers = next((kinds[URIRef(c)] for c in sorted(map(str, expected)) if URIRef(c) in kinds), None)
-        yield Column(name, predicate, reference=True, refers=refers, pattern=pattern, required=here.min_count,
-                     multiple=not single)  # fmt: skip
-        return
+        reference = Column(name, predicate, reference=True, refers=refers, pattern=pattern, required=here.min_count,
+                           multiple=not single)  # fmt: skip
+        return [reference], False
     if datatype is None:
         raise BuildError(
             f"{MAPPING_FILE}: column {name}: neither shapes nor ontology say what {curie(predicate)} holds"
         )
-    yield Column(name, predicate, datatype=datatype, pattern=pattern, required=here.min_count, multiple=not single)
-
-
-def _any_language_required(shapes: Graph, predicate: URIRef, targets: set[Node], columns: list[Column]) -> bool:
-    """A property required in some language, whichever (sh:minCount on text): one of its columns must be filled."""
-    if not columns or columns[0].language is None:
-        return False
-    return _constraints(shapes, predicate, _shapes_targeting(shapes, targets)).min_count
+    return [
+        Column(name, predicate, datatype=datatype, pattern=pattern, required=here.min_count, multiple=not single)
+    ], False
 
 
 def _one(datatypes: Iterable[Node]) -> URIRef | None:
