@@ -35,6 +35,7 @@ def _copy_project(project_dir: Path, copy: Path) -> Path:
     for folder in ("ontology", "shapes", "queries", "data"):
         shutil.copytree(project_dir / folder, copy / folder)
     source = copy / "data" / SOURCE
+    shutil.rmtree(source, ignore_errors=True)  # the example may be in data/ already (test_second_source.py)
     source.mkdir()
     for name in ("manifest.ttl", "text.txt"):
         shutil.copy2(FIXTURE / name, source / name)
