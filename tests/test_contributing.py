@@ -56,7 +56,17 @@ def repository(tmp_path: Path) -> Path:
 
 def test_the_walkthrough_names_every_step_of_the_loop() -> None:
     commands = " ".join(walkthrough())
-    steps = ("clustergraph new-source", "clustergraph validate", "make fmt", "make build", "serve", "curl", "make test")
+    steps = (
+        "clustergraph new-source",
+        "clustergraph tabular to-turtle",
+        "clustergraph validate",
+        "make fmt",
+        "clustergraph tabular to-csv",
+        "make build",
+        "serve",
+        "curl",
+        "make test",
+    )
     assert [step for step in steps if step not in commands] == []
 
 
@@ -89,3 +99,4 @@ def test_following_the_walkthrough_adds_a_source_the_server_shows(repository: Pa
     assert f"<https://w3id.org/clustergraph/graph/source/{SLUG}>" in served
     assert f"<https://w3id.org/clustergraph/id/source/{SLUG}>" in served
     assert (repository / "data" / SLUG / "manifest.ttl").is_file()
+    assert (repository / "data" / SLUG / "tables" / "passages.csv").read_text(encoding="utf-8").startswith("slug,")

@@ -105,6 +105,33 @@ def _new_source(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _to_turtle(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.compile.tabular import to_turtle
+
+    for path in to_turtle(args.tables, settings.project_dir):
+        print(f"{'wrote' if path.is_file() else 'removed'} {path}")
+    return EXIT_OK
+
+
+def _to_csv(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.compile.tabular import to_csv
+
+    written, warnings = to_csv(args.source, args.out, settings.project_dir)
+    for path in written:
+        print(f"wrote {path}")
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _templates(args: argparse.Namespace, settings: Settings) -> int:
+    from clustergraph.compile.tabular import write_templates
+
+    for path in write_templates(args.out, settings.project_dir):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.serve import serve
 
@@ -151,6 +178,21 @@ def _key_value(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _tabular_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tabular = commands.add_parser("tabular", help="a source as CSV tables, one per kind, compiled to Turtle and back")
+    actions = tabular.add_subparsers(required=True, metavar="ACTION")
+    to_turtle = actions.add_parser("to-turtle", help="compile data/SOURCE/tables/*.csv into data/SOURCE/<table>.ttl")
+    to_turtle.add_argument("tables", type=Path, help="the tables' folder, data/SOURCE/tables/")
+    to_turtle.set_defaults(run=_to_turtle)
+    to_csv = actions.add_parser("to-csv", help="write a source's Turtle as CSV tables")
+    to_csv.add_argument("source", type=Path, help="the source's folder, data/SOURCE/")
+    to_csv.add_argument("out", type=Path, help="the folder to write the tables into")
+    to_csv.set_defaults(run=_to_csv)
+    templates = actions.add_parser("templates", help="write the empty tables (header rows) into a folder")
+    templates.add_argument("out", type=Path)
+    templates.set_defaults(run=_templates)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clustergraph", description="A knowledge graph of regional cluster policy.")
     parser.add_argument(
@@ -191,6 +233,8 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--label-en", required=True, help="the source, named in English")
     new.add_argument("--label-ru", required=True, help="the source, named in Russian")
     new.set_defaults(run=_new_source)
+
+    _tabular_parser(commands)
 
     modules = commands.add_parser(
         "modules", help="update Protégé's edit file, catalog and module headers from the folders in data/"

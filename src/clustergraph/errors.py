@@ -2,7 +2,8 @@
 
 ClusterGraphError
 ├── BuildError                 a source file does not parse, or the build cannot finish
-│   └── ValidationFailed       SHACL or a quality-check query found violations
+│   ├── ValidationFailed       SHACL or a quality-check query found violations
+│   └── TableError             a CSV template's cells do not compile (file:row:column of each)
 ├── QueryError
 │   ├── QueryNotFound          no named query with that name             (404)
 │   ├── QueryParameterError    a parameter is missing, unknown or mistyped (422)
@@ -39,6 +40,14 @@ class ValidationFailed(BuildError):
     def __init__(self, message: str, report: str) -> None:
         super().__init__(message)
         self.report = report
+
+
+class TableError(BuildError):
+    """CSV tables that do not compile to Turtle; `problems` are `file:row:column (name): message` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the tables, nothing written:\n" + "\n".join(problems))
+        self.problems = problems
 
 
 class QueryError(ClusterGraphError):

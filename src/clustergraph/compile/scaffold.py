@@ -1,8 +1,9 @@
 """`clustergraph new-source SLUG`: a new source folder that validates and builds from the first minute.
 
 It writes `data/<slug>/manifest.ttl` (the graph's name as a module header, its primary source, the
-licence, the source's bibliographic record) and `data/<slug>/case.ttl`, whose comments show a case in
-the shape the shapes require, ready to be uncommented and filled in from the source. Both files are in
+licence, the source's bibliographic record), `data/<slug>/case.ttl`, whose comments show a case in
+the shape the shapes require, ready to be uncommented and filled in from the source, and the empty CSV
+tables in `data/<slug>/tables/` for those who would rather fill in a spreadsheet (see tabular.py). Both files are in
 canonical form, and Protégé's edit file and catalog are brought up to date, so `make test` stays green.
 """
 
@@ -18,6 +19,7 @@ from clustergraph.compile.canonical import canonical_turtle
 from clustergraph.compile.comments import Comments, with_comments
 from clustergraph.compile.load import MANIFEST_FILE
 from clustergraph.compile.modules import write_modules
+from clustergraph.compile.tabular import TABLES_FOLDER, write_templates
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import CG, ONTOLOGY_IRI, bind_prefixes, resource_iri, source_base, source_graph
 
@@ -28,6 +30,8 @@ _LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 _CASE_TEMPLATE = """\
 # A case, in the shape the shapes require. Uncomment it, replace every «…» with what the source says
 # (nothing it does not say), then run `clustergraph validate` on this file and `make fmt`.
+# Or fill in the tables in tables/ (one CSV per kind, in a spreadsheet) and compile them into Turtle
+# with `clustergraph tabular to-turtle data/{slug}/tables/`.
 # A case has exactly one region; regions are shared by every source (reuse an existing one);
 # every fact rests on a passage, which quotes the source's own words. What the source says in its own
 # terms (the case description, passages, lessons, outcomes …) lives under the source's own IRI,
@@ -67,7 +71,8 @@ def new_source(project_dir: Path, slug: str, *, label_en: str, label_ru: str) ->
     (folder / MANIFEST_FILE).write_text(_manifest(slug, label_en, label_ru), encoding="utf-8")
     case_comments = Comments(trailer=_CASE_TEMPLATE.format(slug=slug, base=source_base(slug)).splitlines())
     (folder / CASE_FILE).write_text(with_comments(canonical_turtle(bind_prefixes(Graph())), case_comments), "utf-8")
-    written = [folder / MANIFEST_FILE, folder / CASE_FILE, *write_modules(project_dir)]
+    templates = write_templates(folder / TABLES_FOLDER, project_dir)
+    written = [folder / MANIFEST_FILE, folder / CASE_FILE, *templates, *write_modules(project_dir)]
     return list(dict.fromkeys(written))
 
 
