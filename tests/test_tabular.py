@@ -27,7 +27,7 @@ from clustergraph.namespaces import CG, ID, SCOPED_KINDS, resource_iri, scoped_i
 
 SOURCE = "ruritania-example"
 FIXTURE = Path(__file__).parent / "data" / "sources" / SOURCE
-TABLE_NAMES = ["cases", "institutions", "instruments", "lessons", "passages", "regions", "roles"]
+TABLE_NAMES = ["cases", "institutions", "instruments", "lessons", "passages", "regions", "roles", "schemes"]
 
 
 def _copy_project(project_dir: Path, copy: Path) -> Path:
