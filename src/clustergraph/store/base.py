@@ -8,10 +8,11 @@ embedded store's look alike to the API.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from rdflib.term import Identifier
 
@@ -142,3 +143,15 @@ class GraphStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class StreamsOnLoop(Protocol):
+    """A store that can run `stream` on the event loop itself (the embedded store): no thread hop.
+    Other stores' `stream` runs on a thread."""
+
+    async def stream_async(
+        self, request: QueryRequest, media_type: str, gone: asyncio.Future[None] | None = None
+    ) -> ChunkedResult:
+        """`GraphStore.stream`, awaited; `gone` completes when the client has left, which stops the query."""
+        ...

@@ -14,6 +14,7 @@ go to the new one, and the old one is closed only once its last request (its las
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -126,6 +127,19 @@ class EmbeddedStore:
         generation = self._enter()
         try:
             inner = generation.pool(request).stream(self._job(request, media_type, generation), request.cancel)
+        except BaseException:
+            generation.leave()
+            raise
+        return _holding(inner, generation)
+
+    async def stream_async(
+        self, request: QueryRequest, media_type: str, gone: asyncio.Future[None] | None = None
+    ) -> ChunkedResult:
+        """`stream` on the running event loop, with no thread hop (`WorkerPool.stream_async`)."""
+        generation = self._enter()
+        try:
+            job = self._job(request, media_type, generation)
+            inner = await generation.pool(request).stream_async(job, request.cancel, gone)
         except BaseException:
             generation.leave()
             raise

@@ -1,0 +1,214 @@
+"""Issue 8's speed targets, measured with wrk: this service as shipped beside the same peers as `http.py`.
+
+    python -m benchmarks.speed --release release --rounds 5
+    python -m benchmarks.speed --release build/speed/release-x60/current --rounds 5 --seconds 3
+
+Four servers run at once on 127.0.0.1 over one release: **ours** exactly as `clustergraph serve` starts
+it (its default settings: access log, workers, limits, isolation; nothing tuned for the benchmark), the
+**floor** (a FastAPI app answering a constant), **rdflib-endpoint** and **Oxigraph's server**, the last
+three as `http.py` starts them. Each gets the same four queries (`QUERIES`) as a GET `?query=`. No
+server has an answer cache. Before measuring, every server's answer to every query is fetched once
+and its row count compared.
+
+A round measures, at 16 connections (`wrk -t2 -c16`) and then at 1 (`wrk -t1 -c1 --latency`), the
+floor once and then each query on each server in turn, the servers in a rotated order from round to
+round, so that the load of this shared machine falls on all of them alike. The figures are the
+medians over the rounds of each server's requests per second (16 connections) and median latency
+(1 connection), and the targets' ratios are taken from those medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from benchmarks.http import HttpConfig, start_floor, start_oxigraph, start_rdflib_endpoint
+from benchmarks.servers import HOST, Server, free_port, running
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+WORK_DIR = REPOSITORY / "build" / "speed"
+BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
+QUERIES = {
+    "type lookup": BENCH_QUERIES / "speed" / "type-lookup.rq",
+    "COUNT(*)": BENCH_QUERIES / "triple-count.rq",
+    "Russian-label CONTAINS": BENCH_QUERIES / "speed" / "label-contains-ru.rq",
+    "case join with OPTIONAL": REPOSITORY / "queries" / "cases.rq",
+}
+FLOOR, OURS, RDFLIB, OXIGRAPH = "floor", "ours", "rdflib-endpoint", "oxigraph"
+PEERS = (OURS, RDFLIB, OXIGRAPH)
+_JSON = "application/sparql-results+json"
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+@dataclass(frozen=True)
+class Wrk:
+    """One wrk run: requests per second, median latency, and what went wrong."""
+
+    rps: float
+    p50_ms: float | None
+    non_2xx: int
+    socket_errors: int
+
+    @classmethod
+    def parse(cls, output: str) -> Wrk:
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+        p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+        if rps is None:
+            raise RuntimeError(f"wrk printed no throughput:\n{output}")
+        return cls(
+            rps=float(rps.group(1)),
+            p50_ms=float(p50.group(1)) * _UNITS[p50.group(2)] if p50 else None,
+            non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+            socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
+        )
+
+
+def wrk(url: str, connections: int, seconds: float) -> Wrk:
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-H", f"Accept: {_JSON}", url]
+    return Wrk.parse(subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout)
+
+
+@contextmanager
+def ours_as_shipped(release: Path, work: Path) -> Iterator[Server]:
+    """`clustergraph serve` with its defaults, over `release`, in a fresh store folder."""
+    store = work / "ours-store"
+    shutil.rmtree(store, ignore_errors=True)
+    port = free_port()
+    env = {
+        "CLUSTERGRAPH_PROJECT_DIR": str(REPOSITORY),
+        "CLUSTERGRAPH_RELEASE_DIR": str(release.resolve()),
+        "CLUSTERGRAPH_STORE_DIR": str(store.resolve()),
+    }
+    command = [sys.executable, "-m", "clustergraph.cli", "serve", "--host", HOST, "--port", str(port)]
+    with running(OURS, command, port=port, ready_path="/health", log=work / "logs" / "ours.log", env=env) as server:
+        yield server
+
+
+def query_url(server: str, base: str, text: str) -> str:
+    return f"{base}{'/query' if server == OXIGRAPH else '/sparql'}?query={quote(text)}"
+
+
+def answer_rows(url: str) -> int:
+    request = urllib.request.Request(url, headers={"Accept": _JSON})
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        return len(json.load(answer)["results"]["bindings"])
+
+
+def measure(release: Path, rounds: int, seconds: float, work: Path) -> dict[str, Any]:
+    texts = {name: path.read_text(encoding="utf-8") for name, path in QUERIES.items()}
+    config = HttpConfig(release_dir=release, queries_dir=REPOSITORY / "queries", work_dir=work)
+    runs: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        bases = {
+            FLOOR: stack.enter_context(start_floor(config, work / "logs" / "floor.log"))[0].base_url,
+            OURS: stack.enter_context(ours_as_shipped(release, work)).base_url,
+            RDFLIB: stack.enter_context(start_rdflib_endpoint(config, work / "logs" / "rdflib.log"))[0].base_url,
+            OXIGRAPH: stack.enter_context(start_oxigraph(config, work / "logs" / "oxigraph.log"))[0].base_url,
+        }
+        rows = {q: {s: answer_rows(query_url(s, bases[s], t)) for s in PEERS} for q, t in texts.items()}
+        for round_ in range(rounds):
+            order = PEERS[round_ % 3 :] + PEERS[: round_ % 3]
+            for connections in (16, 1):
+                floor = wrk(f"{bases[FLOOR]}/sparql", connections, seconds)
+                runs.append({"round": round_, "c": connections, "server": FLOOR, "query": None, **floor.__dict__})
+                for query, text in texts.items():
+                    for server in order:
+                        result = wrk(query_url(server, bases[server], text), connections, seconds)
+                        runs.append(
+                            {"round": round_, "c": connections, "server": server, "query": query, **result.__dict__}
+                        )
+                        print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+    return {"release": str(release), "rounds": rounds, "seconds": seconds, "rows": rows, "runs": runs}
+
+
+def _median(runs: list[dict[str, Any]], server: str, query: str | None, c: int, key: str) -> float:
+    values = [r[key] for r in runs if r["server"] == server and r["query"] == query and r["c"] == c]
+    return float(statistics.median(values))
+
+
+def _medians(runs: list[dict[str, Any]], server: str, query: str | None) -> dict[str, float]:
+    return {"rps_c16": _median(runs, server, query, 16, "rps"), "p50_ms_c1": _median(runs, server, query, 1, "p50_ms")}
+
+
+def summary(result: dict[str, Any]) -> dict[str, Any]:
+    runs = result["runs"]
+    table: dict[str, dict[str, Any]] = {}
+    for query in QUERIES:
+        table[query] = {server: _medians(runs, server, query) for server in PEERS}
+    floor = _medians(runs, FLOOR, None)
+    over_oxigraph = [table[q][OURS]["rps_c16"] / table[q][OXIGRAPH]["rps_c16"] for q in QUERIES]
+    lookup = table["type lookup"][OURS]
+    return {
+        "queries": table,
+        "floor": floor,
+        "targets": {
+            "ours / rdflib-endpoint, c=16 (>= 1 on every query)": {
+                q: round(table[q][OURS]["rps_c16"] / table[q][RDFLIB]["rps_c16"], 2) for q in QUERIES
+            },
+            "ours / oxigraph, c=16, geomean (>= 1/3)": round(math.prod(over_oxigraph) ** (1 / len(over_oxigraph)), 3),
+            "type lookup: ours / floor, c=16 (>= 1/2)": round(lookup["rps_c16"] / floor["rps_c16"], 3),
+            "type lookup: ours p50 / floor p50, c=1 (<= 2)": round(lookup["p50_ms_c1"] / floor["p50_ms_c1"], 2),
+        },
+        "answers_agree": all(len(set(rows.values())) == 1 for rows in result["rows"].values()),
+        "failures": sum(r["non_2xx"] + r["socket_errors"] for r in runs if r["server"] != FLOOR),
+    }
+
+
+def markdown(result: dict[str, Any], summarized: dict[str, Any]) -> str:
+    lines = [
+        f"release `{result['release']}`, {result['rounds']} rounds of {result['seconds']:g} s per run; medians",
+        "",
+        "| query | rows | ours c=16 | rdflib-endpoint c=16 | oxigraph c=16 "
+        "| ours p50 c=1 | rdflib-endpoint p50 c=1 | oxigraph p50 c=1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for query, servers in summarized["queries"].items():
+        rows = result["rows"][query][OURS]
+        rps = " | ".join(f"{servers[s]['rps_c16']:,.0f}/s" for s in PEERS)
+        p50 = " | ".join(f"{servers[s]['p50_ms_c1']:.2f} ms" for s in PEERS)
+        lines.append(f"| {query} | {rows} | {rps} | {p50} |")
+    floor = summarized["floor"]
+    lines += ["", f"floor: {floor['rps_c16']:,.0f}/s at c=16, p50 {floor['p50_ms_c1']:.3f} ms at c=1", ""]
+    lines += [f"- {name}: {value}" for name, value in summarized["targets"].items()]
+    lines.append(f"- the servers' answers have the same number of rows on every query: {summarized['answers_agree']}")
+    lines.append(f"- failed requests (non-2xx or socket errors) to the three SPARQL servers: {summarized['failures']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=__doc__.splitlines()[0])
+    parser.add_argument("--release", type=Path, default=REPOSITORY / "release", help="a release folder")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per wrk run")
+    parser.add_argument("--work", type=Path, default=WORK_DIR)
+    args = parser.parse_args(argv)
+    started, load_before = time.strftime("%Y%m%d-%H%M%S"), os.getloadavg()
+    result = measure(args.release, args.rounds, args.seconds, args.work)
+    result["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    summarized = summary(result)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"speed-{started}.json").write_text(json.dumps({**result, "summary": summarized}, indent=1))
+    print(markdown(result, summarized))
+
+
+if __name__ == "__main__":
+    main()
