@@ -32,12 +32,32 @@ async def stream_cancellable(
     """`store.stream(query, media_type)`, as `run_cancellable` runs it; `query.cancel` must be `cancel`."""
     if not _streams_on_loop(type(store)):
         return await run_cancellable(request, partial(store.stream, query, media_type), cancel)
-    async with _watching(request) as gone:
-        try:
-            return await cast(StreamsOnLoop, store).stream_async(query, media_type, gone)
-        except QueryCancelled:
-            cancel.set()
-            raise QueryCancelled(_GONE) from None
+    gone = _Departure(request)
+    try:
+        return await cast(StreamsOnLoop, store).stream_async(query, media_type, gone)
+    except QueryCancelled:
+        cancel.set()
+        raise QueryCancelled(_GONE) from None
+    finally:
+        gone.close()
+
+
+class _Departure:
+    """Whether the client has left, watched from the first time anyone asks: the store asks only
+    while a query waits or runs past its first poll (50 ms), so a quicker query costs no watcher."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+        self._watch: asyncio.Future[None] | None = None
+
+    def done(self) -> bool:
+        if self._watch is None:
+            self._watch = asyncio.ensure_future(_disconnected(self._request))
+        return self._watch.done()
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
 
 
 async def run_cancellable(request: Request, call: Callable[[], T], cancel: threading.Event) -> T:

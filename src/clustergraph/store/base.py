@@ -8,7 +8,6 @@ embedded store's look alike to the API.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -145,13 +144,19 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
+class Departure(Protocol):
+    """Whether the client that asked has left (an `asyncio.Future` that completes then is one)."""
+
+    def done(self) -> bool: ...
+
+
 @runtime_checkable
 class StreamsOnLoop(Protocol):
     """A store that can run `stream` on the event loop itself (the embedded store): no thread hop.
     Other stores' `stream` runs on a thread."""
 
     async def stream_async(
-        self, request: QueryRequest, media_type: str, gone: asyncio.Future[None] | None = None
+        self, request: QueryRequest, media_type: str, gone: Departure | None = None
     ) -> ChunkedResult:
-        """`GraphStore.stream`, awaited; `gone` completes when the client has left, which stops the query."""
+        """`GraphStore.stream`, awaited; `gone` is done once the client has left, which stops the query."""
         ...

@@ -14,7 +14,6 @@ go to the new one, and the old one is closed only once its last request (its las
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 
 from clustergraph.errors import ClusterGraphError
 from clustergraph.settings import Settings
-from clustergraph.store.base import ChunkedResult, QueryRequest, SerializedResult, Solutions
+from clustergraph.store.base import ChunkedResult, Departure, QueryRequest, SerializedResult, Solutions
 from clustergraph.store.database import Lease, collect_garbage, open_database, wanted_digest
 from clustergraph.store.guard import Limits, inspect_query
 from clustergraph.store.jobs import GraphJob, GraphNamesJob, QueryJob
@@ -133,7 +132,7 @@ class EmbeddedStore:
         return _holding(inner, generation)
 
     async def stream_async(
-        self, request: QueryRequest, media_type: str, gone: asyncio.Future[None] | None = None
+        self, request: QueryRequest, media_type: str, gone: Departure | None = None
     ) -> ChunkedResult:
         """`stream` on the running event loop, with no thread hop (`WorkerPool.stream_async`)."""
         generation = self._enter()

@@ -53,7 +53,7 @@ class Slots(Generic[S]):
             return handoff
         assert handoff.future is not None
         try:
-            while not (await asyncio.wait({handoff.future}, timeout=poll_s))[0]:
+            while not await done_within(handoff.future, poll_s):
                 check()
         except BaseException:  # given up, or the request itself was cancelled
             self._leave(handoff)
@@ -93,6 +93,7 @@ class _Handoff(Generic[S]):
         self._open = True
         self._slot: list[S] = []
         self._loop = loop
+        self._loop_thread = threading.get_ident()  # a coroutine's handoff is made on its loop's thread
         # a thread waits on an event, a coroutine on a future of its loop
         self.arrived = threading.Event() if loop is None else None
         self.future: asyncio.Future[None] | None = loop.create_future() if loop is not None else None
@@ -104,7 +105,9 @@ class _Handoff(Generic[S]):
                 return False
             self._open = False
             self._slot.append(slot)  # before the waiter can wake and read it
-            if self._loop is not None:
+            if self._loop is not None and threading.get_ident() == self._loop_thread:
+                wake(self.future)  # given back on the loop itself (the /sparql pool): no wake-up call
+            elif self._loop is not None:
                 try:
                     self._loop.call_soon_threadsafe(wake, self.future)
                 except RuntimeError:  # the loop is closed: nobody is left to take it
@@ -130,3 +133,24 @@ def wake(future: asyncio.Future[None] | None) -> None:
     """Complete `future` unless it is done (a loop callback: a waiter may have been cancelled meanwhile)."""
     if future is not None and not future.done():
         future.set_result(None)
+
+
+async def done_within(future: asyncio.Future[None], timeout_s: float) -> bool:
+    """Wait at most `timeout_s` for `future`: True if it is done (it is never cancelled here).
+    `asyncio.wait` for one future, without its per-call checks and sets (this runs per query)."""
+    if future.done():
+        return True
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[bool] = loop.create_future()
+
+    def settle(_: object = None) -> None:
+        if not waiter.done():
+            waiter.set_result(future.done())
+
+    future.add_done_callback(settle)
+    timer = loop.call_later(timeout_s, settle)
+    try:
+        return await waiter
+    finally:
+        timer.cancel()
+        future.remove_done_callback(settle)

@@ -54,10 +54,10 @@ from clustergraph.errors import (
     ResultTooLarge,
     StoreError,
 )
-from clustergraph.store.base import ChunkedResult, SerializedResult
+from clustergraph.store.base import ChunkedResult, Departure, SerializedResult
 from clustergraph.store.isolation import Isolation, isolate
 from clustergraph.store.jobs import Engine, Failed, Job, Streamed, messages
-from clustergraph.store.slots import Slots, wake
+from clustergraph.store.slots import Slots, done_within, wake
 
 log = logging.getLogger(__name__)
 
@@ -219,11 +219,11 @@ class WorkerPool:
         return _chunked(job, self._ask(job, cancel, self._timeout_s))
 
     async def stream_async(
-        self, job: Job, cancel: threading.Event | None = None, gone: asyncio.Future[None] | None = None
+        self, job: Job, cancel: threading.Event | None = None, gone: Departure | None = None
     ) -> ChunkedResult:
         """`stream` on the running event loop, with no thread: waiting for a worker and for its answer
-        are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone`
-        completes when the client has left, which stops the query as setting `cancel` does."""
+        are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone` is
+        done once the client has left, which stops the query as setting `cancel` does."""
         worker = await self._acquire_async(cancel, gone)
         deadline = time.monotonic() + self._timeout_s
         try:
@@ -292,7 +292,7 @@ class WorkerPool:
             raise StoreError("the store is closed")
         return self._ready(self._checkout(cancel, timeout_s), cancel)
 
-    async def _acquire_async(self, cancel: threading.Event | None, gone: asyncio.Future[None] | None) -> _Worker:
+    async def _acquire_async(self, cancel: threading.Event | None, gone: Departure | None) -> _Worker:
         """`_acquire`, awaiting a free slot; starting a worker for a vacant slot (rare) runs on a thread."""
         if self._closed:
             raise StoreError("the store is closed")
@@ -465,7 +465,7 @@ class _Worker:
         job: Job,
         deadline: float,
         cancel: threading.Event | None,
-        gone: asyncio.Future[None] | None,
+        gone: Departure | None,
         timeout_s: float,
     ) -> Any:
         """`call`, awaiting the answer on the running loop instead of blocking a thread. The job is
@@ -479,14 +479,14 @@ class _Worker:
             raise self._death() from None
 
     async def _readable(
-        self, deadline: float, cancel: threading.Event | None, gone: asyncio.Future[None] | None, timeout_s: float
+        self, deadline: float, cancel: threading.Event | None, gone: Departure | None, timeout_s: float
     ) -> None:
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
         descriptor = self._connection.fileno()
         loop.add_reader(descriptor, wake, ready)
         try:  # like `_wait`: the deadline and the client are looked at every _POLL_S, not sooner
-            while not (await asyncio.wait({ready}, timeout=min(_POLL_S, max(0.0, deadline - time.monotonic()))))[0]:
+            while not await done_within(ready, min(_POLL_S, max(0.0, deadline - time.monotonic()))):
                 _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped", gone)
         finally:
             loop.remove_reader(descriptor)
@@ -548,7 +548,7 @@ def _strength(isolation: Isolation) -> int:
 
 
 def _check(
-    deadline: float, cancel: threading.Event | None, timeout_message: str, gone: asyncio.Future[None] | None = None
+    deadline: float, cancel: threading.Event | None, timeout_message: str, gone: Departure | None = None
 ) -> None:
     if (cancel is not None and cancel.is_set()) or (gone is not None and gone.done()):
         raise QueryCancelled("the client went away")
