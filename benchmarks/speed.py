@@ -12,7 +12,8 @@ and its row count compared.
 
 A round measures, at 16 connections (`wrk -t2 -c16`) and then at 1 (`wrk -t1 -c1 --latency`), the
 floor once and then each query on each server in turn, the servers in a rotated order from round to
-round, so that the load of this shared machine falls on all of them alike. The figures are the
+round, so that the load of this shared machine falls on all of them alike; after each run, the next
+waits until the server measured has stopped working off what wrk left queued (`settle`). The figures are the
 medians over the rounds of each server's requests per second (16 connections) and median latency
 (1 connection), and the targets' ratios are taken from those medians.
 """
@@ -54,6 +55,8 @@ FLOOR, OURS, RDFLIB, OXIGRAPH = "floor", "ours", "rdflib-endpoint", "oxigraph"
 PEERS = (OURS, RDFLIB, OXIGRAPH)
 _JSON = "application/sparql-results+json"
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+WRK_TIMEOUT_S = 30  # an answer slower than this counts as a socket error
+SETTLE_WINDOW_S, SETTLE_MAX_S = 0.5, 120.0
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,37 @@ class Wrk:
 
 def wrk(url: str, connections: int, seconds: float) -> Wrk:
     threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-H", f"Accept: {_JSON}", url]
+    command = [
+        *("wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", f"--timeout={WRK_TIMEOUT_S}s", "--latency"),
+        *("-H", f"Accept: {_JSON}", url),
+    ]
     return Wrk.parse(subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout)
+
+
+def group_cpu_s(group: int) -> float:
+    """CPU seconds used so far by the processes of a process group (a server and its workers)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text(encoding="ascii").rpartition(")")[2].split()
+        except (OSError, ValueError):
+            continue
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settle(group: int) -> float:
+    """Wait until a server has finished what the last run left queued (a server that answers on its
+    event loop goes on answering the requests wrk gave up on), so that it does not slow the next
+    server measured; at most SETTLE_MAX_S. The seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < SETTLE_MAX_S:
+        before = group_cpu_s(group)
+        time.sleep(SETTLE_WINDOW_S)
+        if group_cpu_s(group) - before < SETTLE_WINDOW_S / 10:
+            break
+    return round(time.monotonic() - started, 1)
 
 
 @contextmanager
@@ -118,12 +150,13 @@ def measure(release: Path, rounds: int, seconds: float, work: Path) -> dict[str,
     config = HttpConfig(release_dir=release, queries_dir=REPOSITORY / "queries", work_dir=work)
     runs: list[dict[str, Any]] = []
     with ExitStack() as stack:
-        bases = {
-            FLOOR: stack.enter_context(start_floor(config, work / "logs" / "floor.log"))[0].base_url,
-            OURS: stack.enter_context(ours_as_shipped(release, work)).base_url,
-            RDFLIB: stack.enter_context(start_rdflib_endpoint(config, work / "logs" / "rdflib.log"))[0].base_url,
-            OXIGRAPH: stack.enter_context(start_oxigraph(config, work / "logs" / "oxigraph.log"))[0].base_url,
+        servers = {
+            FLOOR: stack.enter_context(start_floor(config, work / "logs" / "floor.log"))[0],
+            OURS: stack.enter_context(ours_as_shipped(release, work)),
+            RDFLIB: stack.enter_context(start_rdflib_endpoint(config, work / "logs" / "rdflib.log"))[0],
+            OXIGRAPH: stack.enter_context(start_oxigraph(config, work / "logs" / "oxigraph.log"))[0],
         }
+        bases = {name: server.base_url for name, server in servers.items()}
         rows = {q: {s: answer_rows(query_url(s, bases[s], t)) for s in PEERS} for q, t in texts.items()}
         for round_ in range(rounds):
             order = PEERS[round_ % 3 :] + PEERS[: round_ % 3]
@@ -136,6 +169,7 @@ def measure(release: Path, rounds: int, seconds: float, work: Path) -> dict[str,
                         runs.append(
                             {"round": round_, "c": connections, "server": server, "query": query, **result.__dict__}
                         )
+                        runs[-1]["settled_s"] = settle(servers[server].pid)
                         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     return {"release": str(release), "rounds": rounds, "seconds": seconds, "rows": rows, "runs": runs}
 
@@ -169,7 +203,7 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
             "type lookup: ours p50 / floor p50, c=1 (<= 2)": round(lookup["p50_ms_c1"] / floor["p50_ms_c1"], 2),
         },
         "answers_agree": all(len(set(rows.values())) == 1 for rows in result["rows"].values()),
-        "failures": sum(r["non_2xx"] + r["socket_errors"] for r in runs if r["server"] != FLOOR),
+        "failures": {s: sum(r["non_2xx"] + r["socket_errors"] for r in runs if r["server"] == s) for s in PEERS},
     }
 
 
@@ -190,7 +224,8 @@ def markdown(result: dict[str, Any], summarized: dict[str, Any]) -> str:
     lines += ["", f"floor: {floor['rps_c16']:,.0f}/s at c=16, p50 {floor['p50_ms_c1']:.3f} ms at c=1", ""]
     lines += [f"- {name}: {value}" for name, value in summarized["targets"].items()]
     lines.append(f"- the servers' answers have the same number of rows on every query: {summarized['answers_agree']}")
-    lines.append(f"- failed requests (non-2xx or socket errors) to the three SPARQL servers: {summarized['failures']}")
+    failures = summarized["failures"]
+    lines.append(f"- failed requests (non-2xx, or socket errors such as wrk's {WRK_TIMEOUT_S} s timeout): {failures}")
     return "\n".join(lines)
 
 
