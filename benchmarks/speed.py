@@ -78,7 +78,7 @@ class Wrk:
             raise RuntimeError(f"wrk printed no throughput:\n{output}")
         return cls(
             rps=float(rps.group(1)),
-            p50_ms=float(p50.group(1)) * _UNITS[p50.group(2)] if p50 else None,
+            p50_ms=float(p50.group(1)) * _UNITS[p50.group(2)] if p50 and float(rps.group(1)) > 0 else None,
             non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
             socket_errors=sum(int(n) for n in errors.groups()) if errors else 0,
         )
@@ -174,13 +174,42 @@ def measure(release: Path, rounds: int, seconds: float, work: Path) -> dict[str,
     return {"release": str(release), "rounds": rounds, "seconds": seconds, "rows": rows, "runs": runs}
 
 
-def _median(runs: list[dict[str, Any]], server: str, query: str | None, c: int, key: str) -> float:
-    values = [r[key] for r in runs if r["server"] == server and r["query"] == query and r["c"] == c]
-    return float(statistics.median(values))
+def _values(runs: list[dict[str, Any]], server: str, query: str | None, c: int, key: str) -> list[float | None]:
+    """One value per round (None where no request was answered within the run, for a latency)."""
+    return [r[key] for r in runs if r["server"] == server and r["query"] == query and r["c"] == c]
 
 
-def _medians(runs: list[dict[str, Any]], server: str, query: str | None) -> dict[str, float]:
-    return {"rps_c16": _median(runs, server, query, 16, "rps"), "p50_ms_c1": _median(runs, server, query, 1, "p50_ms")}
+def _median(values: list[float | None]) -> float | None:
+    answered = [v for v in values if v is not None]
+    return float(statistics.median(answered)) if answered else None
+
+
+def _medians(runs: list[dict[str, Any]], server: str, query: str | None) -> dict[str, float | None]:
+    return {
+        "rps_c16": _median(_values(runs, server, query, 16, "rps")),
+        "p50_ms_c1": _median(_values(runs, server, query, 1, "p50_ms")),
+    }
+
+
+def _per_round(runs: list[dict[str, Any]], c: int, key: str) -> float | None:
+    """The median over rounds of ours / the floor on the type lookup, each ratio within one round."""
+    ours, floor = _values(runs, OURS, "type lookup", c, key), _values(runs, FLOOR, None, c, key)
+    return _median([a / b if a is not None and b else None for a, b in zip(ours, floor, strict=True)])
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    """a / b, rounded; None where either is unknown; infinite where b answered nothing at all."""
+    if a is None or b is None:
+        return None
+    return math.inf if b == 0 else _rounded(a / b)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _shown(value: float | None, form: str) -> str:
+    return "no answer within a run" if value is None else format(value, form)
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:
@@ -189,18 +218,22 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
     for query in QUERIES:
         table[query] = {server: _medians(runs, server, query) for server in PEERS}
     floor = _medians(runs, FLOOR, None)
-    over_oxigraph = [table[q][OURS]["rps_c16"] / table[q][OXIGRAPH]["rps_c16"] for q in QUERIES]
+    over_oxigraph = [_ratio(table[q][OURS]["rps_c16"], table[q][OXIGRAPH]["rps_c16"]) or 0.0 for q in QUERIES]
     lookup = table["type lookup"][OURS]
     return {
         "queries": table,
         "floor": floor,
         "targets": {
             "ours / rdflib-endpoint, c=16 (>= 1 on every query)": {
-                q: round(table[q][OURS]["rps_c16"] / table[q][RDFLIB]["rps_c16"], 2) for q in QUERIES
+                q: _ratio(table[q][OURS]["rps_c16"], table[q][RDFLIB]["rps_c16"]) for q in QUERIES
             },
             "ours / oxigraph, c=16, geomean (>= 1/3)": round(math.prod(over_oxigraph) ** (1 / len(over_oxigraph)), 3),
-            "type lookup: ours / floor, c=16 (>= 1/2)": round(lookup["rps_c16"] / floor["rps_c16"], 3),
-            "type lookup: ours p50 / floor p50, c=1 (<= 2)": round(lookup["p50_ms_c1"] / floor["p50_ms_c1"], 2),
+            "type lookup: ours / floor, c=16 (>= 1/2)": _ratio(lookup["rps_c16"], floor["rps_c16"]),
+            "type lookup: ours / floor, c=16, median of the rounds' ratios": _rounded(_per_round(runs, 16, "rps")),
+            "type lookup: ours p50 / floor p50, c=1 (<= 2)": _ratio(lookup["p50_ms_c1"], floor["p50_ms_c1"]),
+            "type lookup: ours p50 / floor p50, c=1, median of the rounds' ratios": _rounded(
+                _per_round(runs, 1, "p50_ms")
+            ),
         },
         "answers_agree": all(len(set(rows.values())) == 1 for rows in result["rows"].values()),
         "failures": {s: sum(r["non_2xx"] + r["socket_errors"] for r in runs if r["server"] == s) for s in PEERS},
@@ -217,11 +250,11 @@ def markdown(result: dict[str, Any], summarized: dict[str, Any]) -> str:
     ]
     for query, servers in summarized["queries"].items():
         rows = result["rows"][query][OURS]
-        rps = " | ".join(f"{servers[s]['rps_c16']:,.0f}/s" for s in PEERS)
-        p50 = " | ".join(f"{servers[s]['p50_ms_c1']:.2f} ms" for s in PEERS)
+        rps = " | ".join(f"{servers[s]['rps_c16']:,.1f}/s" for s in PEERS)
+        p50 = " | ".join(f"{_shown(servers[s]['p50_ms_c1'], '.2f')} ms" for s in PEERS)
         lines.append(f"| {query} | {rows} | {rps} | {p50} |")
     floor = summarized["floor"]
-    lines += ["", f"floor: {floor['rps_c16']:,.0f}/s at c=16, p50 {floor['p50_ms_c1']:.3f} ms at c=1", ""]
+    lines += ["", f"floor: {floor['rps_c16']:,.0f}/s at c=16, p50 {_shown(floor['p50_ms_c1'], '.3f')} ms at c=1", ""]
     lines += [f"- {name}: {value}" for name, value in summarized["targets"].items()]
     lines.append(f"- the servers' answers have the same number of rows on every query: {summarized['answers_agree']}")
     failures = summarized["failures"]
@@ -235,7 +268,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0, help="per wrk run")
     parser.add_argument("--work", type=Path, default=WORK_DIR)
+    parser.add_argument("--summarize", type=Path, help="print the tables of a results file again, measuring nothing")
     args = parser.parse_args(argv)
+    if args.summarize:
+        result = json.loads(args.summarize.read_text(encoding="utf-8"))
+        print(markdown(result, summary(result)))
+        return
     started, load_before = time.strftime("%Y%m%d-%H%M%S"), os.getloadavg()
     result = measure(args.release, args.rounds, args.seconds, args.work)
     result["load_average"] = {"before": load_before, "after": os.getloadavg()}

@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     keep_alive_s: int = Field(default=5, gt=0, description="Seconds an idle keep-alive connection stays open.")
     access_log: bool = Field(
         default=False,
-        description="Log a line for every request (uvicorn's access log); off by default: it costs about a "
-        "sixth of a cheap query's time in the server process (benchmarks/README.md).",
+        description="Log a line for every request (uvicorn's access log); off by default: under load, its "
+        "write per request took 14% of the server's main thread (benchmarks/README.md).",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from fresh_loop import on_fresh_loop
 
 from clustergraph.errors import QueryTimeout
 from clustergraph.store.slots import Slots
@@ -28,7 +29,7 @@ def test_a_free_slot_is_taken_at_once_by_a_thread_and_by_a_coroutine() -> None:
     slots.put("a")
     slots.put("b")
     assert slots.take(POLL_S, never) == "a"
-    assert asyncio.run(slots.take_async(POLL_S, never)) == "b"
+    assert on_fresh_loop(lambda: slots.take_async(POLL_S, never)) == "b"
     assert slots.free() == []
 
 
@@ -63,7 +64,7 @@ def test_a_waiter_that_gives_up_leaves_the_line_and_loses_no_slot(side: str) -> 
         if side == "thread":
             slots.take(POLL_S, give_up)
         else:
-            asyncio.run(slots.take_async(POLL_S, give_up))
+            on_fresh_loop(lambda: slots.take_async(POLL_S, give_up))
     slots.put(7)
     assert slots.free() == [7]
 
@@ -79,6 +80,6 @@ def test_a_cancelled_coroutine_loses_no_slot() -> None:
         with pytest.raises(asyncio.CancelledError):
             await waiting
 
-    asyncio.run(run())
+    on_fresh_loop(run)
     assert slots.free() == [3]
     assert slots.drain() == [3] and slots.free() == []

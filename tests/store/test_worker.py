@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fresh_loop import on_fresh_loop
 from smallrelease import SMALL_RELEASE, TIMEOUT_S, store_settings
 
 from clustergraph.errors import (
@@ -335,7 +336,8 @@ def stream_on_loop(pool: WorkerPool, query: QueryJob, gone: float | None = None)
         answer = await pool.stream_async(query, None, left)
         return answer.body if answer.body is not None else b"".join(answer)
 
-    return asyncio.run(run())
+    answer: bytes = on_fresh_loop(run)
+    return answer
 
 
 @pytest.mark.parametrize(
@@ -374,7 +376,7 @@ def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(dat
 
     with pool_of(WorkerConfig(database), timeout_s=1.0) as pool:
         with pytest.raises(QueryTimeout, match="longer than 1 s"):
-            asyncio.run(run())
+            on_fresh_loop(run)
         assert ticks > 20  # the loop went on while the worker ran
         assert pool.restarts == 1
         assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
@@ -397,7 +399,7 @@ def test_coroutines_and_threads_share_the_workers(database: Path) -> None:
 
     with pool_of(WorkerConfig(database), size=2) as pool, ThreadPoolExecutor(max_workers=8) as executor:
         threads = [executor.submit(pool.run, job(QUICK)) for _ in range(8)]
-        on_loop = asyncio.run(many())
+        on_loop = on_fresh_loop(many)
         assert all(json.loads(answer.body or b"")["boolean"] for answer in on_loop)
         assert all(future.result().boolean for future in threads)
         assert pool.state() == {"size": 2, "busy": 0, "vacant": 0, "restarts": 0}

@@ -49,8 +49,8 @@ class PlainRoute(APIRoute):
     """A route documented in OpenAPI like any other, and served as a plain Starlette endpoint
     (`endpoint(request) -> Response`): no dependency solving, no per-request exit stacks. `/sparql`
     reads its parameters itself (the protocol repeats some and wants its own errors), so on the
-    busiest path FastAPI's request handling would be pure cost (about a seventh of a cheap query's
-    time in the server process; benchmarks/README.md). Errors go to the app's handlers as before."""
+    busiest path FastAPI's request handling would be pure cost (13% of the server's main thread on a
+    cheap query; benchmarks/README.md). Errors go to the app's handlers as before."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] not in (self.methods or ()):  # 405, as any route answers it
