@@ -163,6 +163,7 @@ def measure(release: Path, rounds: int, seconds: float, work: Path) -> dict[str,
             for connections in (16, 1):
                 floor = wrk(f"{bases[FLOOR]}/sparql", connections, seconds)
                 runs.append({"round": round_, "c": connections, "server": FLOOR, "query": None, **floor.__dict__})
+                print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
                 for query, text in texts.items():
                     for server in order:
                         result = wrk(query_url(server, bases[server], text), connections, seconds)
@@ -194,6 +195,8 @@ def _medians(runs: list[dict[str, Any]], server: str, query: str | None) -> dict
 def _per_round(runs: list[dict[str, Any]], c: int, key: str) -> float | None:
     """The median over rounds of ours / the floor on the type lookup, each ratio within one round."""
     ours, floor = _values(runs, OURS, "type lookup", c, key), _values(runs, FLOOR, None, c, key)
+    if len(ours) != len(floor):  # a run whose floor was not recorded
+        return None
     return _median([a / b if a is not None and b else None for a, b in zip(ours, floor, strict=True)])
 
 
@@ -208,8 +211,8 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _shown(value: float | None, form: str) -> str:
-    return "no answer within a run" if value is None else format(value, form)
+def _shown(value: float | None, form: str, unit: str) -> str:
+    return "—" if value is None else f"{format(value, form)}{unit}"
 
 
 def summary(result: dict[str, Any]) -> dict[str, Any]:
@@ -218,7 +221,8 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
     for query in QUERIES:
         table[query] = {server: _medians(runs, server, query) for server in PEERS}
     floor = _medians(runs, FLOOR, None)
-    over_oxigraph = [_ratio(table[q][OURS]["rps_c16"], table[q][OXIGRAPH]["rps_c16"]) or 0.0 for q in QUERIES]
+    over_oxigraph = [_ratio(table[q][OURS]["rps_c16"], table[q][OXIGRAPH]["rps_c16"]) for q in QUERIES]
+    finite = [r for r in over_oxigraph if r is not None and 0 < r < math.inf]
     lookup = table["type lookup"][OURS]
     return {
         "queries": table,
@@ -227,7 +231,10 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
             "ours / rdflib-endpoint, c=16 (>= 1 on every query)": {
                 q: _ratio(table[q][OURS]["rps_c16"], table[q][RDFLIB]["rps_c16"]) for q in QUERIES
             },
-            "ours / oxigraph, c=16, geomean (>= 1/3)": round(math.prod(over_oxigraph) ** (1 / len(over_oxigraph)), 3),
+            "ours / oxigraph, c=16, per query": dict(zip(QUERIES, over_oxigraph, strict=True)),
+            "ours / oxigraph, c=16, geomean (>= 1/3)": (
+                round(math.prod(finite) ** (1 / len(finite)), 3) if len(finite) == len(QUERIES) else None
+            ),
             "type lookup: ours / floor, c=16 (>= 1/2)": _ratio(lookup["rps_c16"], floor["rps_c16"]),
             "type lookup: ours / floor, c=16, median of the rounds' ratios": _rounded(_per_round(runs, 16, "rps")),
             "type lookup: ours p50 / floor p50, c=1 (<= 2)": _ratio(lookup["p50_ms_c1"], floor["p50_ms_c1"]),
@@ -250,11 +257,12 @@ def markdown(result: dict[str, Any], summarized: dict[str, Any]) -> str:
     ]
     for query, servers in summarized["queries"].items():
         rows = result["rows"][query][OURS]
-        rps = " | ".join(f"{servers[s]['rps_c16']:,.1f}/s" for s in PEERS)
-        p50 = " | ".join(f"{_shown(servers[s]['p50_ms_c1'], '.2f')} ms" for s in PEERS)
+        rps = " | ".join(_shown(servers[s]["rps_c16"], ",.1f", "/s") for s in PEERS)
+        p50 = " | ".join(_shown(servers[s]["p50_ms_c1"], ".2f", " ms") for s in PEERS)
         lines.append(f"| {query} | {rows} | {rps} | {p50} |")
     floor = summarized["floor"]
-    lines += ["", f"floor: {floor['rps_c16']:,.0f}/s at c=16, p50 {_shown(floor['p50_ms_c1'], '.3f')} ms at c=1", ""]
+    floor_rps, floor_p50 = _shown(floor["rps_c16"], ",.0f", "/s"), _shown(floor["p50_ms_c1"], ".3f", " ms")
+    lines += ["", f"floor: {floor_rps} at c=16, p50 {floor_p50} at c=1 (—: not recorded, or nothing answered)", ""]
     lines += [f"- {name}: {value}" for name, value in summarized["targets"].items()]
     lines.append(f"- the servers' answers have the same number of rows on every query: {summarized['answers_agree']}")
     failures = summarized["failures"]
@@ -277,10 +285,9 @@ def main(argv: list[str] | None = None) -> None:
     started, load_before = time.strftime("%Y%m%d-%H%M%S"), os.getloadavg()
     result = measure(args.release, args.rounds, args.seconds, args.work)
     result["load_average"] = {"before": load_before, "after": os.getloadavg()}
-    summarized = summary(result)
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / f"speed-{started}.json").write_text(json.dumps({**result, "summary": summarized}, indent=1))
-    print(markdown(result, summarized))
+    (RESULTS_DIR / f"speed-{started}.json").write_text(json.dumps(result, indent=1))  # before anything can fail
+    print(markdown(result, summary(result)))
 
 
 if __name__ == "__main__":
