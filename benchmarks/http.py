@@ -96,10 +96,10 @@ def run_http(config: HttpConfig) -> dict[str, Any]:
 
 def _start_servers(config: HttpConfig, stack: ExitStack, run: HttpRun) -> list[Endpoint]:
     starters: list[tuple[str, Callable[[HttpConfig, Path], Any]]] = [
-        (FLOOR, _floor),
+        (FLOOR, start_floor),
         (OURS_SPARQL, _ours),
-        (RDFLIB, _rdflib_endpoint),
-        (OXIGRAPH, _oxigraph),
+        (RDFLIB, start_rdflib_endpoint),
+        (OXIGRAPH, start_oxigraph),
     ]
     endpoints: list[Endpoint] = []
     for name, starter in starters:
@@ -147,7 +147,7 @@ def _uvicorn(app: str) -> list[str]:
 
 
 @contextmanager
-def _floor(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
+def start_floor(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
     port = free_port()
     with running(
         FLOOR,
@@ -161,7 +161,7 @@ def _floor(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, An
 
 
 @contextmanager
-def _rdflib_endpoint(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
+def start_rdflib_endpoint(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
     port = free_port()
     command = [*_uvicorn("benchmarks.peers:rdflib_endpoint_app"), "--port", str(port)]
     with running(
@@ -177,7 +177,7 @@ def _rdflib_endpoint(config: HttpConfig, log: Path) -> Iterator[tuple[Server, di
 
 
 @contextmanager
-def _oxigraph(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
+def start_oxigraph(config: HttpConfig, log: Path) -> Iterator[tuple[Server, dict[str, Any]]]:
     """`oxigraph load` into a fresh database, then `oxigraph serve-read-only` with the union default graph."""
     location = config.work_dir / "oxigraph-db"
     shutil.rmtree(location, ignore_errors=True)

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         default=200, ge=1, description="Connections and tasks uvicorn accepts at once; beyond, it answers 503."
     )
     keep_alive_s: int = Field(default=5, gt=0, description="Seconds an idle keep-alive connection stays open.")
+    access_log: bool = Field(
+        default=False,
+        description="Log a line for every request (uvicorn's access log); off by default: under load, its "
+        "write per request took 14% of the server's main thread (benchmarks/README.md).",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins whose pages may call the API (CORS): a JSON list or a comma-separated list; * for any.",

@@ -7,13 +7,14 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import httpx
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
-from served import served
+from served import live_server, served
 from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
 
 pytestmark = pytest.mark.slow
@@ -94,6 +95,19 @@ def test_json_results_through_the_real_server(server: str) -> None:
         "http://example.org/test#PolicyCase",
         "http://example.org/test#Practice",
     ]
+
+
+@pytest.mark.parametrize(("settings", "logged"), [({}, False), ({"access_log": "true"}, True)], ids=["default", "on"])
+def test_requests_are_logged_one_by_one_only_when_asked(tmp_path: Path, settings: dict[str, str], logged: bool) -> None:
+    """The access log costs a share of every cheap query's time, so it is off unless configured;
+    start-up and errors are logged either way."""
+    with live_server(tmp_path, **settings) as live:
+        httpx.get(f"{live.base}/sparql", params={"query": "ASK {}"}).raise_for_status()
+        httpx.get(f"{live.base}/sparql", params={"query": "SELEC"})
+        time.sleep(0.5)  # the log is written by the server process
+        log = live.log.read_text()
+    assert "Application startup complete" in log
+    assert ('"GET /sparql?query=ASK' in log) is logged
 
 
 def _eventually_restarted(server: str) -> bool:

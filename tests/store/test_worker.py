@@ -6,6 +6,7 @@ no process behind."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import socket
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fresh_loop import on_fresh_loop
 from smallrelease import SMALL_RELEASE, TIMEOUT_S, store_settings
 
 from clustergraph.errors import (
@@ -31,7 +33,7 @@ from clustergraph.errors import (
     ResultTooLarge,
     StoreError,
 )
-from clustergraph.store.base import Dataset, QueryRequest, Solutions
+from clustergraph.store.base import ChunkedResult, Dataset, QueryRequest, Solutions
 from clustergraph.store.database import prepare_database
 from clustergraph.store.embedded import EmbeddedStore
 from clustergraph.store.formats import SPARQL_JSON
@@ -318,3 +320,86 @@ def test_a_warm_spare_takes_a_killed_workers_place_and_close_leaves_no_worker(tm
         store.close()
     with pytest.raises(StoreError, match="closed"):
         store.solutions(QueryRequest(QUICK))
+
+
+# -- the loop path: /sparql awaits its workers on the event loop, with no thread ---------------------
+
+
+def stream_on_loop(pool: WorkerPool, query: QueryJob, gone: float | None = None) -> bytes:
+    """`pool.stream_async(query)` on a fresh loop, the answer's chunks joined; `gone`: the client
+    leaves after that many seconds."""
+
+    async def run() -> bytes:
+        left: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if gone is not None:
+            asyncio.get_running_loop().call_later(gone, left.set_result, None)
+        answer = await pool.stream_async(query, None, left)
+        return answer.body if answer.body is not None else b"".join(answer)
+
+    answer: bytes = on_fresh_loop(run)
+    return answer
+
+
+@pytest.mark.parametrize(
+    "max_bytes",
+    [
+        pytest.param(None, id="one-read"),
+        pytest.param(100_000, id="more-than-a-pipe-buffer"),
+        pytest.param(4 * CHUNK_BYTES, id="in-chunks"),
+    ],
+)
+def test_answers_of_every_size_cross_on_the_loop_path_again_and_again(
+    database: Path, huge_answer_query: str, max_bytes: int | None
+) -> None:
+    """The loop watches a worker's pipe without blocking; the pipe must block again for the reads
+    that follow, on this path and on the threads' path alike."""
+    text = QUICK if max_bytes is None else huge_answer_query
+    with pool_of(WorkerConfig(database)) as pool:
+        for _ in range(3):
+            raw = stream_on_loop(pool, job(text, SPARQL_JSON, max_bytes=max_bytes))
+            body = json.loads(raw)
+            assert body["boolean"] if max_bytes is None else max_bytes // 2 < len(raw) <= max_bytes
+            assert json.loads(b"".join(pool.stream(job(text, SPARQL_JSON, max_bytes=max_bytes))))
+        assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 0}
+
+
+def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(database: Path) -> None:
+    ticks = 0
+
+    async def run() -> None:
+        nonlocal ticks
+        query = asyncio.ensure_future(pool.stream_async(job(RUNAWAY, SPARQL_JSON)))
+        while not query.done():
+            ticks += 1
+            await asyncio.sleep(0.01)
+        query.result()
+
+    with pool_of(WorkerConfig(database), timeout_s=1.0) as pool:
+        with pytest.raises(QueryTimeout, match="longer than 1 s"):
+            on_fresh_loop(run)
+        assert ticks > 20  # the loop went on while the worker ran
+        assert pool.restarts == 1
+        assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+
+
+def test_a_client_that_leaves_stops_its_query_on_the_loop_path(database: Path) -> None:
+    with pool_of(WorkerConfig(database)) as pool:
+        with pytest.raises(QueryCancelled):
+            stream_on_loop(pool, job(RUNAWAY, SPARQL_JSON), gone=0.5)
+        assert pool.restarts == 1
+        assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+
+
+def test_coroutines_and_threads_share_the_workers(database: Path) -> None:
+    """Eight threads and eight coroutines at once on two workers: every one is answered, and every
+    worker is back in its slot afterwards."""
+
+    async def many() -> list[ChunkedResult]:
+        return list(await asyncio.gather(*(pool.stream_async(job(QUICK, SPARQL_JSON)) for _ in range(8))))
+
+    with pool_of(WorkerConfig(database), size=2) as pool, ThreadPoolExecutor(max_workers=8) as executor:
+        threads = [executor.submit(pool.run, job(QUICK)) for _ in range(8)]
+        on_loop = on_fresh_loop(many)
+        assert all(json.loads(answer.body or b"")["boolean"] for answer in on_loop)
+        assert all(future.result().boolean for future in threads)
+        assert pool.state() == {"size": 2, "busy": 0, "vacant": 0, "restarts": 0}

@@ -16,10 +16,20 @@ from clustergraph.store.base import GraphStore
 
 
 async def get_settings(request: Request) -> Settings:
-    return cast(Settings, request.app.state.settings)
+    return settings_of(request)
 
 
 async def get_store(request: Request) -> GraphStore:
+    return store_of(request)
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings, for a route that solves no dependencies (`/sparql`)."""
+    return cast(Settings, request.app.state.settings)
+
+
+def store_of(request: Request) -> GraphStore:
+    """The app's store, for a route that solves no dependencies; StoreError while there is none."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         raise StoreError("the store is not open (the app is starting or shutting down)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from rdflib.term import Identifier
 
@@ -142,3 +142,21 @@ class GraphStore(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class Departure(Protocol):
+    """Whether the client that asked has left (an `asyncio.Future` that completes then is one)."""
+
+    def done(self) -> bool: ...
+
+
+@runtime_checkable
+class StreamsOnLoop(Protocol):
+    """A store that can run `stream` on the event loop itself (the embedded store): no thread hop.
+    Other stores' `stream` runs on a thread."""
+
+    async def stream_async(
+        self, request: QueryRequest, media_type: str, gone: Departure | None = None
+    ) -> ChunkedResult:
+        """`GraphStore.stream`, awaited; `gone` is done once the client has left, which stops the query."""
+        ...

@@ -22,7 +22,7 @@ from typing import Any
 
 from clustergraph.errors import ClusterGraphError
 from clustergraph.settings import Settings
-from clustergraph.store.base import ChunkedResult, QueryRequest, SerializedResult, Solutions
+from clustergraph.store.base import ChunkedResult, Departure, QueryRequest, SerializedResult, Solutions
 from clustergraph.store.database import Lease, collect_garbage, open_database, wanted_digest
 from clustergraph.store.guard import Limits, inspect_query
 from clustergraph.store.jobs import GraphJob, GraphNamesJob, QueryJob
@@ -126,6 +126,19 @@ class EmbeddedStore:
         generation = self._enter()
         try:
             inner = generation.pool(request).stream(self._job(request, media_type, generation), request.cancel)
+        except BaseException:
+            generation.leave()
+            raise
+        return _holding(inner, generation)
+
+    async def stream_async(
+        self, request: QueryRequest, media_type: str, gone: Departure | None = None
+    ) -> ChunkedResult:
+        """`stream` on the running event loop, with no thread hop (`WorkerPool.stream_async`)."""
+        generation = self._enter()
+        try:
+            job = self._job(request, media_type, generation)
+            inner = await generation.pool(request).stream_async(job, request.cancel, gone)
         except BaseException:
             generation.leave()
             raise

@@ -28,9 +28,10 @@ workers got neither runs no untrusted query unless `WorkerConfig.allow_unisolate
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
-import queue
+import os
 import resource
 import signal
 import threading
@@ -53,9 +54,10 @@ from clustergraph.errors import (
     ResultTooLarge,
     StoreError,
 )
-from clustergraph.store.base import ChunkedResult, SerializedResult
+from clustergraph.store.base import ChunkedResult, Departure, SerializedResult
 from clustergraph.store.isolation import Isolation, isolate
 from clustergraph.store.jobs import Engine, Failed, Job, Streamed, messages
+from clustergraph.store.slots import Slots, done_within, wake
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +181,7 @@ class WorkerPool:
         self.name = name
         self._spawner = spawner
         self._timeout_s = timeout_s
-        self._slots: queue.Queue[_Worker | None] = queue.Queue()
+        self._slots: Slots[_Worker | None] = Slots()
         self._size = size
         self._restarts = 0
         self._closed = False
@@ -214,27 +216,32 @@ class WorkerPool:
 
     def stream(self, job: Job, cancel: threading.Event | None = None) -> ChunkedResult:
         """The answer of a job that serializes, handed over chunk by chunk (see `ChunkedResult`)."""
-        answer = self._ask(job, cancel, self._timeout_s)
-        if isinstance(answer, _Chunks):
-            return ChunkedResult(answer.head.media_type, answer.head.truncated, answer, answer.close)
-        if not isinstance(answer, SerializedResult):
-            raise TypeError(f"{type(job).__name__} does not answer with a serialized result")
-        return ChunkedResult.whole(answer)
+        return _chunked(job, self._ask(job, cancel, self._timeout_s))
+
+    async def stream_async(
+        self, job: Job, cancel: threading.Event | None = None, gone: Departure | None = None
+    ) -> ChunkedResult:
+        """`stream` on the running event loop, with no thread: waiting for a worker and for its answer
+        are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone` is
+        done once the client has left, which stops the query as setting `cancel` does."""
+        worker = await self._acquire_async(cancel, gone)
+        deadline = time.monotonic() + self._timeout_s
+        try:
+            answer = await worker.call_async(job, deadline, cancel, gone, self._timeout_s)
+        except BaseException:
+            self._release(worker, healthy=False)
+            raise
+        return _chunked(job, self._settle(worker, answer, deadline, cancel, self._timeout_s))
 
     def state(self) -> dict[str, int]:
-        with self._slots.mutex:
-            slots = list(self._slots.queue)
+        slots = self._slots.free()
         vacant = sum(slot is None for slot in slots)
         return {"size": self._size, "busy": self._size - len(slots), "vacant": vacant, "restarts": self._restarts}
 
     def close(self) -> None:
         """Stop the idle workers now and each busy one as its query ends."""
         self._closed = True
-        while True:
-            try:
-                slot = self._slots.get_nowait()
-            except queue.Empty:
-                return
+        for slot in self._slots.drain():
             if slot is not None:
                 self._spawner.retire(slot)
 
@@ -265,6 +272,13 @@ class WorkerPool:
         except BaseException:
             self._release(worker, healthy=False)
             raise
+        return self._settle(worker, answer, deadline, cancel, timeout_s)
+
+    def _settle(
+        self, worker: _Worker, answer: Any, deadline: float, cancel: threading.Event | None, timeout_s: float
+    ) -> Any:
+        """The worker's first message as the answer: the rest to read (the worker stays busy), a
+        failure to raise, or the whole answer (the worker goes back to the pool)."""
         if isinstance(answer, Streamed):
             return _Chunks(self, worker, answer, deadline, cancel, timeout_s)
         self._release(worker, healthy=True)
@@ -276,7 +290,21 @@ class WorkerPool:
         """A ready worker for one query: the slot's own, or (if it died or is vacant) a new one."""
         if self._closed:
             raise StoreError("the store is closed")
-        slot = self._checkout(cancel, timeout_s)
+        return self._ready(self._checkout(cancel, timeout_s), cancel)
+
+    async def _acquire_async(self, cancel: threading.Event | None, gone: Departure | None) -> _Worker:
+        """`_acquire`, awaiting a free slot; starting a worker for a vacant slot (rare) runs on a thread."""
+        if self._closed:
+            raise StoreError("the store is closed")
+        deadline = time.monotonic() + self._timeout_s
+        busy = f"all {self._size} workers for {self.name} stayed busy for {self._timeout_s:g} s"
+        slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, busy, gone))
+        if slot is not None and slot.alive():
+            return slot
+        return await asyncio.to_thread(self._ready, slot, cancel)
+
+    def _ready(self, slot: _Worker | None, cancel: threading.Event | None) -> _Worker:
+        """The slot's worker if it is alive, else a new one, ready; the slot is left vacant on failure."""
         worker = slot
         try:
             if worker is not None and not worker.alive():  # died while idle (the OOM killer, say)
@@ -318,12 +346,8 @@ class WorkerPool:
 
     def _checkout(self, cancel: threading.Event | None, timeout_s: float) -> _Worker | None:
         deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                return self._slots.get(timeout=_POLL_S)
-            except queue.Empty:
-                busy = f"all {self._size} workers for {self.name} stayed busy for {timeout_s:g} s"
-                _check(deadline, cancel, busy)
+        busy = f"all {self._size} workers for {self.name} stayed busy for {timeout_s:g} s"
+        return self._slots.take(_POLL_S, lambda: _check(deadline, cancel, busy))
 
 
 class _Chunks(Iterator[bytes]):
@@ -436,6 +460,38 @@ class _Worker:
         except (EOFError, OSError):
             raise self._death() from None
 
+    async def call_async(
+        self,
+        job: Job,
+        deadline: float,
+        cancel: threading.Event | None,
+        gone: Departure | None,
+        timeout_s: float,
+    ) -> Any:
+        """`call`, awaiting the answer on the running loop instead of blocking a thread. The job is
+        written at once (an idle worker is reading); the answer is read once its first byte is there,
+        and the worker writes a message whole, so reading it does not wait on the worker's work."""
+        try:
+            self._connection.send(job)
+            await self._readable(deadline, cancel, gone, timeout_s)
+            return self._connection.recv()
+        except (EOFError, OSError):
+            raise self._death() from None
+
+    async def _readable(
+        self, deadline: float, cancel: threading.Event | None, gone: Departure | None, timeout_s: float
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        descriptor = self._connection.fileno()
+        loop.add_reader(descriptor, wake, ready)
+        try:  # like `_wait`: the deadline and the client are looked at every _POLL_S, not sooner
+            while not await done_within(ready, min(_POLL_S, max(0.0, deadline - time.monotonic()))):
+                _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped", gone)
+        finally:
+            loop.remove_reader(descriptor)
+            os.set_blocking(descriptor, True)  # the loop made it non-blocking; the pipe's reads block
+
     def receive_bytes(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> bytes:
         """The next raw chunk of a streamed answer."""
         try:
@@ -479,12 +535,22 @@ class _Worker:
         return f"exit status {code}"
 
 
+def _chunked(job: Job, answer: Any) -> ChunkedResult:
+    if isinstance(answer, _Chunks):
+        return ChunkedResult(answer.head.media_type, answer.head.truncated, answer, answer.close)
+    if not isinstance(answer, SerializedResult):
+        raise TypeError(f"{type(job).__name__} does not answer with a serialized result")
+    return ChunkedResult.whole(answer)
+
+
 def _strength(isolation: Isolation) -> int:
     return isolation.network_namespace + isolation.seccomp
 
 
-def _check(deadline: float, cancel: threading.Event | None, timeout_message: str) -> None:
-    if cancel is not None and cancel.is_set():
+def _check(
+    deadline: float, cancel: threading.Event | None, timeout_message: str, gone: Departure | None = None
+) -> None:
+    if (cancel is not None and cancel.is_set()) or (gone is not None and gone.done()):
         raise QueryCancelled("the client went away")
     if time.monotonic() >= deadline:
         raise QueryTimeout(timeout_message)

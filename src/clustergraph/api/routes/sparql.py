@@ -23,16 +23,17 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from functools import partial
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
-from clustergraph.api.cancellation import run_cancellable
-from clustergraph.api.deps import SettingsDep, StoreDep, public_base
+from clustergraph.api.cancellation import stream_cancellable
+from clustergraph.api.deps import public_base, settings_of, store_of
 from clustergraph.api.limits import ClientSlots
 from clustergraph.api.negotiation import GRAPH_OFFERS, RESULT_OFFERS, negotiate
 from clustergraph.api.service_description import service_description
@@ -43,7 +44,23 @@ from clustergraph.store.formats import CSV, JSON_LD, N_TRIPLES, RDF_XML, SPARQL_
 from clustergraph.store.guard import Limits, inspect_query
 from clustergraph.store.syntax import is_empty, readable
 
-router = APIRouter(tags=["SPARQL"])
+
+class PlainRoute(APIRoute):
+    """A route documented in OpenAPI like any other, and served as a plain Starlette endpoint
+    (`endpoint(request) -> Response`): no dependency solving, no per-request exit stacks. `/sparql`
+    reads its parameters itself (the protocol repeats some and wants its own errors), so on the
+    busiest path FastAPI's request handling would be pure cost (13% of the server's main thread on a
+    cheap query; benchmarks/README.md). Errors go to the app's handlers as before."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] not in (self.methods or ()):  # 405, as any route answers it
+            await super().handle(scope, receive, send)
+            return
+        response = await self.endpoint(Request(scope, receive))
+        await response(scope, receive, send)
+
+
+router = APIRouter(tags=["SPARQL"], route_class=PlainRoute)
 
 TRUNCATED_HEADER = "X-Clustergraph-Truncated"
 ENTAILMENT = {"owl-rl": True, "none": False}
@@ -105,7 +122,8 @@ _QUERY_PARAMETERS = [
     response_class=Response,
     openapi_extra={"parameters": _QUERY_PARAMETERS},
 )
-async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_get(request: Request) -> Response:
+    store, settings = store_of(request), settings_of(request)
     params = _url_params(request)
     if "query" not in params and "update" not in params:
         if negotiate(request.headers.get("accept"), [*GRAPH_OFFERS, _HTML]) == _HTML:
@@ -130,7 +148,8 @@ async def sparql_get(request: Request, store: StoreDep, settings: SettingsDep) -
         },
     },
 )
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(request: Request) -> Response:
+    store, settings = store_of(request), settings_of(request)
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     in_url = _url_params(request)
     if content_type == SPARQL_UPDATE or "update" in in_url:
@@ -163,7 +182,7 @@ async def _answer(
     base_iri = f"{public_base(request, settings)}/sparql"
     query = QueryRequest(text, dataset=dataset, cancel=cancel, base_iri=base_iri)
     try:
-        result = await run_cancellable(request, partial(store.stream, query, written), cancel)
+        result = await stream_cancellable(request, store, query, written, cancel)
     except BaseException:
         release()
         raise

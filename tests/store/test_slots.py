@@ -1,0 +1,85 @@
+"""A pool's free slots: handed out first come, first served, to threads and coroutines alike, and
+never lost when a waiter gives up or is cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+from fresh_loop import on_fresh_loop
+
+from clustergraph.errors import QueryTimeout
+from clustergraph.store.slots import Slots
+
+POLL_S = 0.01
+
+
+def never() -> None:
+    """A waiter that never gives up."""
+
+
+def give_up() -> None:
+    raise QueryTimeout("gave up")
+
+
+def test_a_free_slot_is_taken_at_once_by_a_thread_and_by_a_coroutine() -> None:
+    slots: Slots[str] = Slots()
+    slots.put("a")
+    slots.put("b")
+    assert slots.take(POLL_S, never) == "a"
+    assert on_fresh_loop(lambda: slots.take_async(POLL_S, never)) == "b"
+    assert slots.free() == []
+
+
+def test_a_slot_given_back_goes_to_the_longest_waiter_thread_or_coroutine() -> None:
+    slots: Slots[int] = Slots()
+    served: list[tuple[str, int]] = []
+
+    async def coroutine() -> None:
+        served.append(("coroutine", await slots.take_async(POLL_S, never)))
+
+    def loop() -> None:
+        asyncio.run(coroutine())
+
+    waiter = threading.Thread(target=lambda: served.append(("thread", slots.take(POLL_S, never))))
+    waiter.start()
+    time.sleep(0.2)  # the thread is in line first
+    other = threading.Thread(target=loop)
+    other.start()
+    time.sleep(0.2)
+    slots.put(1)
+    slots.put(2)
+    waiter.join(10)
+    other.join(10)
+    assert dict(served) == {"thread": 1, "coroutine": 2}  # in the order they waited, whoever woke first
+    assert slots.free() == []
+
+
+@pytest.mark.parametrize("side", ["thread", "coroutine"])
+def test_a_waiter_that_gives_up_leaves_the_line_and_loses_no_slot(side: str) -> None:
+    slots: Slots[int] = Slots()
+    with pytest.raises(QueryTimeout):
+        if side == "thread":
+            slots.take(POLL_S, give_up)
+        else:
+            on_fresh_loop(lambda: slots.take_async(POLL_S, give_up))
+    slots.put(7)
+    assert slots.free() == [7]
+
+
+def test_a_cancelled_coroutine_loses_no_slot() -> None:
+    slots: Slots[int] = Slots()
+
+    async def run() -> None:
+        waiting = asyncio.ensure_future(slots.take_async(POLL_S, never))
+        await asyncio.sleep(0.05)
+        slots.put(3)  # offered, and the waiter cancelled before it wakes
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+
+    on_fresh_loop(run)
+    assert slots.free() == [3]
+    assert slots.drain() == [3] and slots.free() == []
