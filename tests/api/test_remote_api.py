@@ -36,13 +36,10 @@ VIEWS = [
 GRAPHS = ["/id/case/oregon", "/ontology"]
 # Where an engine answers otherwise, the fields that differ (wherever they occur in the view), and
 # why; the rest of the view must still be the same:
-# - Virtuoso writes the booleans a query computes as the integers 1 and 0 (tests/store/test_virtuoso.py),
-#   and /api/roles reads one (`specific`) to choose a role's kinds;
 # - SPARQL leaves the order of literals in different languages to the engine, and /api/search shows
 #   the first text of a resource that matched.
 DIFFERS = {
     "virtuoso": {
-        "/api/roles": {"kinds"},
         "/api/search?q=cluster": {"matched", "matched_lang"},
     },
 }

@@ -90,8 +90,8 @@ def test_its_syntax_errors_are_said_without_the_query_it_ran(virtuoso: Engine, l
 
 @pytest.mark.parametrize("expression", ["true", "(1 = 1)", "NOT EXISTS { ?s <http://example.org/none> ?o }"])
 def test_it_writes_the_booleans_a_query_computes_as_integers(virtuoso: Engine, expression: str) -> None:
-    """Not mended: an integer 1 cannot be told from a boolean (tests/api/test_remote_api.py leaves out
-    the view that reads one)."""
+    """Not mendable in the answer (an integer 1 cannot be told from a boolean): the service's own queries
+    project numbers where they compute a flag (src/clustergraph/api/queries/roles.rq)."""
     text = f"SELECT ?b WHERE {{ BIND({expression} AS ?b) }}"
     (row,) = ask_virtuoso(virtuoso, text, SPARQL_JSON).json()["results"]["bindings"]
     assert (row["b"]["datatype"], row["b"]["value"]) == ("http://www.w3.org/2001/XMLSchema#integer", "1")

@@ -56,7 +56,7 @@ def roles(store: GraphStore, linker: Linker) -> RoleTree:
         role = found.setdefault(iri, Role(**linker.ref(iri, labels(row)).model_dump(), number=text(row, "number")))
         classes.setdefault(iri, set()).add(text(row, "class") or "")
         kind = kind_of(row, "class")
-        if kind is not None and text(row, "specific") == "true":
+        if kind is not None and integer(row, "specific") == 1:
             role.kinds.append(kind)
     top: list[Role] = []
     for iri, role in sorted(found.items(), key=lambda item: _number_key(item[1])):
