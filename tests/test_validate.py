@@ -81,7 +81,12 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "facilitator-function-without-stage.ttl",
-        {(ID["source/creative-economy-2017-07/facilitator-function/stimulating-communications"], "^" + CG.entryFunction)},
+        {
+            (
+                ID["source/creative-economy-2017-07/facilitator-function/stimulating-communications"],
+                "^" + CG.entryFunction,
+            )
+        },
         SHAPES.FacilitatorFunctionShape,
         "A facilitator function needs at least one table entry that lists it",
         id="facilitator-function-without-stage",
