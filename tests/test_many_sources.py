@@ -40,7 +40,7 @@ SCENARIOS = [
     pytest.param(
         "<https://w3id.org/clustergraph/id/source/creative-economy-2017-07/competence/branding>"
         " cg:competenceAtStage <https://w3id.org/clustergraph/id/source/creative-economy-2017-07/stage/mature> .",
-        (ID["source/creative-economy-2017-07/competence/branding"], CG.competenceAtStage),
+        None,  # a competence may stand at several stages: Table 1's stage is on its entry, not on the concept
         id="branding-needed-at-another-stage",
     ),
     pytest.param(
@@ -196,3 +196,66 @@ def test_a_second_source_describing_oregon_gives_two_case_descriptions_of_one_re
     assert {f"<{source_graph('creative-economy-2017-07')}>", f"<{source_graph(SECOND)}>"} <= in_graphs
     subjects = {str(q.subject) for q in store.quads_for_pattern(None, None, None)}
     assert not [s for s in subjects if s.startswith(f"<{source_base(SECOND)}region/")], "regions are not scoped"
+
+
+SECOND_TABLE = f"""\
+@base <{source_base(SECOND)}> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix source: <https://w3id.org/clustergraph/id/source/> .
+
+source:second-source-example a cg:Source ;
+    rdfs:label "A second source (fictional)"@en , "Второй источник (вымышленный)"@ru .
+
+<passage/table-1-growing-functions> a cg:Passage ;
+    rdfs:label "Its Table 1: functions in a growing cluster"@en , "Его таблица 1: функции в растущем кластере"@ru ;
+    cg:quote "Создание доверия"@ru ;
+    prov:wasQuotedFrom source:second-source-example .
+
+<table/1> a cg:SourceTable ;
+    rdfs:label "Table 1 (fictional)"@en , "Таблица 1 (вымышленная)"@ru ;
+    dcterms:title "Facilitators' functions (fictional)"@en , "Функции фасилитаторов (вымышленная)"@ru ;
+    dcterms:isPartOf source:second-source-example ;
+    cg:tableNumber "1"^^xsd:positiveInteger ;
+    cg:attestedBy <passage/table-1-growing-functions> .
+
+<entry/table-1-growing-functions-1> a cg:TableEntry ;
+    rdfs:label "Table 1 (fictional), growing cluster, function 1"@en ,
+        "Таблица 1 (вымышленная), растущий кластер, функция 1"@ru ;
+    cg:inTable <table/1> ;
+    cg:entryStage <{OWN}stage/growing> ;
+    cg:entryFunction <{OWN}facilitator-function/creating-trust> ;
+    cg:listPosition "1"^^xsd:positiveInteger ;
+    cg:attestedBy <passage/table-1-growing-functions> .
+"""
+
+
+@pytest.mark.slow
+def test_a_second_sources_table_places_a_function_at_another_stage_and_position(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """The article's Table 1 has "creating trust" as function 4 of a potential cluster; a second source's
+    table has it as function 1 of a growing one, the cell where the article's function 1 is another."""
+    _add_source(project_copy, SECOND_TABLE)
+    result = build(project_copy, tmp_path / "release")  # SHACL and the checks accept it, or this raises
+    assert _merges(result) == []
+    assert not result.contested
+    trust = f"{OWN}facilitator-function/creating-trust"
+    quads = list(ox.parse(path=str(result.release_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
+    stages = {
+        q.object.value for q in quads if q.subject.value == trust and q.predicate.value == str(CG.functionAtStage)
+    }
+    assert stages == {f"{OWN}stage/potential", f"{OWN}stage/growing"}, "each table's entry gives the function a stage"
+    entries = {q.subject.value for q in quads if q.predicate.value == str(CG.entryFunction) and q.object.value == trust}
+    positions = {
+        (q.subject.value, q.object.value)
+        for q in quads
+        if q.predicate.value == str(CG.listPosition) and q.subject.value in entries
+    }
+    assert positions == {
+        (f"{OWN}entry/table-1-potential-functions-4", "4"),
+        (f"{source_base(SECOND)}entry/table-1-growing-functions-1", "1"),
+    }, "the entries keep their own positions: neither table's order overwrites the other's"
+    sources = load_project(project_copy)
+    assert hermit_inconsistencies(sources.ontology + sources.all_data(), tmp_path) == []

@@ -81,10 +81,32 @@ BROKEN_DATA = [
     ),
     pytest.param(
         "facilitator-function-without-stage.ttl",
-        {(ID["source/creative-economy-2017-07/facilitator-function/stimulating-communications"], CG.functionAtStage)},
+        {
+            (
+                ID["source/creative-economy-2017-07/facilitator-function/stimulating-communications"],
+                "^" + CG.entryFunction,
+            )
+        },
         SHAPES.FacilitatorFunctionShape,
-        "A facilitator function needs exactly one life-cycle stage (cg:functionAtStage)",
+        "A facilitator function needs at least one table entry that lists it",
         id="facilitator-function-without-stage",
+    ),
+    pytest.param(
+        "table-entries-in-one-cell.ttl",
+        {
+            (ID["source/creative-economy-2017-07/entry/table-1-potential-functions-1"], CG.listPosition),
+            (ID["source/creative-economy-2017-07/entry/table-1-potential-functions-2"], CG.listPosition),
+        },
+        "table-cell-violation",
+        f"is in the same cell of {OWN}table/1 ({OWN}stage/potential, functions) at the same position 1",
+        id="table-entries-in-one-cell",
+    ),
+    pytest.param(
+        "table-entry-function-and-competence.ttl",
+        {(ID["source/creative-economy-2017-07/entry/table-1-growing-functions-1"], None)},
+        SHAPES.TableEntryShape,
+        "lists exactly one function or one competence",
+        id="table-entry-function-and-competence",
     ),
     pytest.param(
         "label-without-language.ttl",

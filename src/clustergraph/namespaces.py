@@ -47,6 +47,8 @@ RESOURCE_KINDS: tuple[str, ...] = (
     "group",
     "cause",
     "model",
+    "table",
+    "entry",
 )
 
 PREFIXES: dict[str, str] = {
@@ -102,6 +104,8 @@ SCOPED_KINDS: tuple[str, ...] = (
     "group",
     "cause",
     "model",
+    "table",
+    "entry",
 )
 
 

@@ -55,10 +55,12 @@ class CG_TERMS(DefinedNamespace):
     ServiceEntrepreneurRole: URIRef
     SocialEntrepreneurRole: URIRef
     Source: URIRef
+    SourceTable: URIRef
     Study: URIRef
     SubnationalRegion: URIRef
     SupportCondition: URIRef
     SupranationalUnion: URIRef
+    TableEntry: URIRef
     ThematicCluster: URIRef
     TrainingProgramme: URIRef
     Workshop: URIRef
@@ -76,20 +78,26 @@ class CG_TERMS(DefinedNamespace):
     clusterCountMoreThan: URIRef
     clusterOfCase: URIRef
     competenceAtStage: URIRef
+    competenceInEntry: URIRef
     concerns: URIRef
     concernsCluster: URIRef
     countryCount: URIRef
+    entryCompetence: URIRef
+    entryFunction: URIRef
+    entryStage: URIRef
     establishedIn: URIRef
     establishedPeriod: URIRef
     finding: URIRef
     followsStage: URIRef
     frequency: URIRef
     functionAtStage: URIRef
+    functionInEntry: URIRef
     functionPerformedBy: URIRef
     hasCase: URIRef
     hasPart: URIRef
     identifiedInCluster: URIRef
     inRegion: URIRef
+    inTable: URIRef
     initialFocus: URIRef
     instrumentUsedIn: URIRef
     intendedAudience: URIRef
@@ -120,6 +128,7 @@ class CG_TERMS(DefinedNamespace):
     restsOn: URIRef
     roleNumber: URIRef
     section: URIRef
+    sourceNote: URIRef
     staffMaximum: URIRef
     staffMinimum: URIRef
     stageCompetence: URIRef
@@ -127,6 +136,7 @@ class CG_TERMS(DefinedNamespace):
     stageOrder: URIRef
     stagnationCause: URIRef
     studiedRegion: URIRef
+    tableNumber: URIRef
     teachesLesson: URIRef
     usesInstrument: URIRef
     venue: URIRef

@@ -114,6 +114,20 @@ def test_the_life_cycle_is_table_1_in_order(client: TestClient) -> None:
         (2, "event-менеджмент"),
     ]
     assert stages[2]["competences"] == []
+    assert {item["table"] for stage in stages for item in stage["functions"] + stage["competences"]} == {
+        OWN + "table/1"
+    }
+
+
+def test_the_life_cycle_names_its_table_with_the_title_the_data_gives(client: TestClient) -> None:
+    [table] = client.get("/api/lifecycle").json()["tables"]
+    assert (table["iri"], table["number"], table["source"]) == (
+        OWN + "table/1",
+        1,
+        ID + "source/creative-economy-2017-07",
+    )
+    assert table["title"]["ru"] == "Изменение роли фасилитаторов в ходе эволюции регионального бизнес-кластера"
+    assert table["label"] == {"en": "Table 1", "ru": "Таблица 1"}
 
 
 def test_roles_form_a_tree_in_the_articles_numbering(client: TestClient) -> None:
@@ -285,7 +299,11 @@ def test_the_release_credits_the_article_s_lead_institutions(release_client: Tes
 
 
 def test_the_release_life_cycle_is_table_1(release_client: TestClient) -> None:
-    stages = release_client.get("/api/lifecycle").json()["stages"]
+    lifecycle = release_client.get("/api/lifecycle").json()
+    stages = lifecycle["stages"]
+    assert [(t["number"], t["title"]["ru"]) for t in lifecycle["tables"]] == [
+        (1, "Изменение роли фасилитаторов в ходе эволюции регионального бизнес-кластера")
+    ]
     assert [s["order"] for s in stages] == [1, 2, 3]
     assert [len(s["functions"]) for s in stages] == [6, 5, 4]
     assert [len(s["competences"]) for s in stages] == [3, 4, 4]

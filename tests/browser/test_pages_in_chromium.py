@@ -39,6 +39,9 @@ def test_a_page_loads_offline_and_fits_a_phone(watched: Watched, path: str, requ
 
 def test_table_1_shows_the_article_s_stages_and_first_items(watched: Watched) -> None:
     page = watched.open("/lifecycle")
+    title = page.locator("h1").inner_text() + page.locator("p.subtitle").inner_text()
+    assert "Изменение роли фасилитаторов в ходе эволюции регионального бизнес-кластера" in title
+    assert page.title().startswith("Table 1: The changing role of facilitators")
     headers = page.locator("table.table-1 thead th").all_inner_texts()
     assert [h.split("\n")[0] for h in headers[1:]] == ["Potential cluster", "Growing cluster", "Mature cluster"]
     functions = page.locator("table.table-1 tbody tr").nth(0).inner_text()

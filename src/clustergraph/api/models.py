@@ -94,15 +94,26 @@ class Comparison(BaseModel):
     shared: Shared
 
 
+class TableItem(Positioned):
+    table: str | None = Field(default=None, description="The IRI of the table whose entry places the item here.")
+
+
 class Stage(Ref):
     order: int | None = None
     next: str | None = Field(default=None, description="The IRI of the stage that follows this one.")
     next_label: Labels = Field(default_factory=Labels, description="The labels of the stage that follows.")
-    functions: list[Positioned] = Field(default_factory=list)
-    competences: list[Positioned] = Field(default_factory=list)
+    functions: list[TableItem] = Field(default_factory=list)
+    competences: list[TableItem] = Field(default_factory=list)
+
+
+class SourceTable(Ref):
+    number: int | None = Field(default=None, description="The number its source gives it (1 for Table 1).")
+    title: Labels = Field(default_factory=Labels, description="Its title: the source's words and a translation.")
+    source: str | None = Field(default=None, description="The IRI of the source it is printed in.")
 
 
 class Lifecycle(BaseModel):
+    tables: list[SourceTable] = Field(default_factory=list, description="The tables the stages' items come from.")
     stages: list[Stage]
 
 

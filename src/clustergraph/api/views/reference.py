@@ -10,14 +10,16 @@ from rdflib import URIRef
 from clustergraph.api.linking import Linker
 from clustergraph.api.models import (
     Kind,
+    Labels,
     Lifecycle,
     Listed,
     Listing,
-    Positioned,
     Ref,
     Role,
     RoleTree,
+    SourceTable,
     Stage,
+    TableItem,
 )
 from clustergraph.api.reading import integer, kind_of, labels, row_ref, select, text
 from clustergraph.store.base import GraphStore
@@ -27,7 +29,8 @@ _R = TypeVar("_R", Kind, Ref)
 
 
 def lifecycle(store: GraphStore, linker: Linker) -> Lifecycle:
-    """Stages in the order the query gives (by cg:stageOrder), items in table-row order."""
+    """Stages in the order the query gives (by cg:stageOrder), items in table-row order, read from the
+    tables' entries; with the tables themselves, so a page can show their titles from the data."""
     stages: dict[str, Stage] = {}
     for row in select(store, "lifecycle"):
         iri = text(row, "stage") or ""
@@ -42,8 +45,21 @@ def lifecycle(store: GraphStore, linker: Linker) -> Lifecycle:
         item = row_ref(linker, row, "item", "")
         if item is not None:
             column = stage.functions if text(row, "aspect") == "function" else stage.competences
-            column.append(Positioned(**item.model_dump(), position=integer(row, "position")))
-    return Lifecycle(stages=list(stages.values()))
+            column.append(TableItem(**item.model_dump(), position=integer(row, "position"), table=text(row, "table")))
+    return Lifecycle(tables=source_tables(store, linker), stages=list(stages.values()))
+
+
+def source_tables(store: GraphStore, linker: Linker) -> list[SourceTable]:
+    """The sources' tables (cg:SourceTable) with their numbers and titles."""
+    return [
+        SourceTable(
+            **linker.ref(text(row, "table") or "", labels(row)).model_dump(),
+            number=integer(row, "number"),
+            title=Labels(en=text(row, "title_en"), ru=text(row, "title_ru")),
+            source=text(row, "source"),
+        )
+        for row in select(store, "source-tables")
+    ]
 
 
 def roles(store: GraphStore, linker: Linker) -> RoleTree:
