@@ -40,6 +40,7 @@ from clustergraph.store.terms import rdflib_to_oxigraph as to_oxigraph
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _IRI_IN_TEXT = re.compile(r"<([a-z][a-z0-9+.-]*:[^<>\s\"]*)>")
 _MAX_VALUE_CHARS = 120
+_GraphNames = list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]  # a query's default graph
 
 
 @dataclass(frozen=True)
@@ -214,8 +215,9 @@ def _run_checks_per_source(
     violations: list[Violation] = []
     for name in data:
         where = source_origins.get(name, origins)
+        view: _GraphNames = [schema, graphs[name]]
         for check in checks:
-            violations += _check_violations(store, check, where, [schema, graphs[name]])
+            violations += _check_violations(store, check, where, view)
     return ValidationReport(tuple(violations))
 
 
@@ -315,7 +317,7 @@ def _term_text(term: Node | None) -> str:
 
 
 def _check_violations(
-    store: ox.Store, check: NamedQuery, origins: Mapping[Node, str], graphs: list[ox.BlankNode] | None
+    store: ox.Store, check: NamedQuery, origins: Mapping[Node, str], graphs: _GraphNames | None
 ) -> list[Violation]:
     """The check's rows as violations, once each: over `graphs` (default: the store's default graph) a
     triple both the ontology and a source state is seen twice."""
