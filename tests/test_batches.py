@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from benchmarks.replicate import replicate_project
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from clustergraph.compile.build import build, check
 from clustergraph.compile.incremental import Component, batches, components, schema_digest, source_digests
 from clustergraph.compile.load import load_project
+from clustergraph.compile.validate import validate_sources
 from clustergraph.errors import ValidationFailed
-from clustergraph.namespaces import resource_iri
+from clustergraph.namespaces import CG, resource_iri
 
 SOURCE = "creative-economy-2017-07"
 SECOND_OPINION = "second-opinion"
@@ -82,3 +84,33 @@ def test_a_build_in_batches_writes_the_release_a_build_in_one_batch_writes(proje
     assert apart.version.name == together.version.name
     for name in ("dataset.nq", "data.ttl", "inferred.ttl", "ontology.ttl"):
         assert (apart.version / name).read_bytes() == (together.version / name).read_bytes(), name
+
+
+def _namesake(slug: str) -> Graph:
+    graph = Graph()
+    region = URIRef(resource_iri("region", slug))
+    graph.add((region, RDF.type, CG.Region))
+    graph.add((region, RDFS.label, Literal("Namesake", lang="en")))
+    return graph
+
+
+def test_a_batch_runs_the_checks_in_each_source_graph_on_its_own(project: Path) -> None:
+    """Two regions with one English label: a duplicate within a source, a statement of each in two."""
+    sources = load_project(project)
+    apart = {"one": _namesake("namesake-one"), "two": _namesake("namesake-two")}
+    together = {"one": apart["one"] + apart["two"]}
+
+    def duplicates(data: dict[str, Graph]) -> list[str]:
+        report = validate_sources(
+            data,
+            ontology=sources.ontology,
+            shapes=Graph(),
+            per_source_shapes=Graph(),
+            origins={},
+            source_origins={},
+            checks_dir=project / "queries" / "checks",
+        )
+        return sorted(v.focus for v in report.violations if v.source == "duplicate-label-violation")
+
+    assert duplicates(apart) == []
+    assert duplicates(together) == [resource_iri("region", "namesake-one"), resource_iri("region", "namesake-two")]
