@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         default="native",
         description="native: OWL 2 RL rules run inside Oxigraph; owlrl: the slow reference it is tested against.",
     )
+    batch_triples: int = Field(
+        default=50_000,
+        gt=0,
+        description="`build` reasons over and validates groups of sources in batches of about this many "
+        "asserted triples, so that each step's time and memory stay bounded as the data grows.",
+    )
     store: Literal["embedded", "remote"] = "embedded"
     store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")
     release_poll_s: float = Field(

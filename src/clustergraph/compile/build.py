@@ -16,14 +16,22 @@ from typing import Any
 from rdflib import Graph
 
 from clustergraph.compile.contested import Contested, contested_values, single_valued_properties
-from clustergraph.compile.incremental import Cache, Component, Grouping, components, schema_digest, source_digests
+from clustergraph.compile.incremental import (
+    Cache,
+    Component,
+    Grouping,
+    batches,
+    components,
+    schema_digest,
+    source_digests,
+)
 from clustergraph.compile.load import Sources, load_project, source_folders
 from clustergraph.compile.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release, write_release
 from clustergraph.compile.validate import ValidationReport, refuse_derived_merges, validate_ontology, validate_sources
 from clustergraph.namespaces import bind_prefixes
-from clustergraph.settings import Reasoner
+from clustergraph.settings import Reasoner, get_settings
 
 
 @dataclass(frozen=True)
@@ -64,12 +72,15 @@ def build(
     reasoner: Reasoner = "native",
     progress: Progress | None = None,
     cache_dir: Path | None = None,
+    batch_triples: int | None = None,
 ) -> BuildResult:
     """Compile `project_dir` into a new release version under `release_dir`.
 
     With a `cache_dir`, components of sources whose inputs did not change are neither reasoned over
-    nor validated again (see `incremental`); the reference reasoner never uses the cache.
+    nor validated again (see `incremental`); the reference reasoner never uses the cache. The others
+    are reasoned over and validated in batches of about `batch_triples` asserted triples (settings).
     """
+    batch = batch_triples or get_settings().batch_triples
     watch = _Stopwatch(progress or Quiet())
     cache = Cache(cache_dir if reasoner == "native" else None)
     with watch.phase("load", total=len(source_folders(project_dir))):
@@ -78,10 +89,10 @@ def build(
         grouping = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
     groups = grouping.components
     with watch.phase("reason", total=len(groups)):
-        inferred, reasoned = _reason(sources, grouping, cache, reasoner, watch.progress)
+        inferred, reasoned = _reason(sources, grouping, cache, reasoner, watch.progress, batch)
     with watch.phase("validate", total=len(groups)):
         refuse_derived_merges(inferred)
-        validated = check(sources, project_dir, groups, cache, watch.progress)[1]
+        validated = check(sources, project_dir, groups, cache, watch.progress, batch)[1]
         contested = contested_values(sources.data, single_valued_properties(sources.per_source_shapes))
     release = Release(
         ontology=sources.ontology,
@@ -99,10 +110,11 @@ def build(
 
 
 def _reason(
-    sources: Sources, grouping: Grouping, cache: Cache, engine: Reasoner, progress: Progress
+    sources: Sources, grouping: Grouping, cache: Cache, engine: Reasoner, progress: Progress, batch_triples: int
 ) -> tuple[Graph, int]:
-    """The inferred graph: components found in the cache from there, the others reasoned over together
-    (they share no resource, so together they infer what each would alone) and cached apart."""
+    """The inferred graph: components found in the cache from there, the others reasoned over in batches
+    of about `batch_triples` (they share no resource, so together they infer what each would alone) and
+    cached apart."""
     if not grouping.components:
         return infer(sources.ontology, Graph(), engine=engine), 1
     inferred = bind_prefixes(Graph())
@@ -114,9 +126,9 @@ def _reason(
         else:
             inferred += part
             progress.step(_name(component))
-    if todo:
-        fresh = infer(sources.ontology, _merged(sources, todo), engine=engine)
-        for component, part in grouping.split(fresh, todo).items():
+    for batch in batches(todo, _sizes(sources), batch_triples):
+        fresh = infer(sources.ontology, _merged(sources, batch), engine=engine)
+        for component, part in grouping.split(fresh, batch).items():
             cache.keep_inferred(component, part)
             progress.step(_name(component))
         inferred += fresh
@@ -129,25 +141,39 @@ def check(
     groups: Sequence[Component] | None = None,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    batch_triples: int | None = None,
 ) -> tuple[ValidationReport, int]:
     """Validate the ontology and each component's sources: the shapes over the component's data together
     (so that links between its sources resolve), the per-source shapes and the quality checks in each
     source graph on its own; raise ValidationFailed with the readable report if any fails. Returns the
-    report and how many components were checked (the others were cached as valid)."""
+    report and how many components were checked (the others were cached as valid).
+
+    Components are validated in batches of about `batch_triples` (all at once without it), as they are
+    reasoned over: SHACL judges each node by its own component's triples, so a batch finds what the
+    whole would, and a pyshacl call's cost stays bounded however many sources there are."""
     cache = cache or Cache(None)
     report = validate_ontology(sources.ontology, shapes=sources.shapes)
     todo = [c for c in groups if not cache.conforms(c)] if groups is not None else [_everything(sources)]
-    if todo:  # together, as for reasoning: SHACL judges each node by its own component's triples
-        part = _validate_sources(sources, project_dir, [name for c in todo for name in c.sources])
-        if part.conforms:
-            for component in todo:
-                cache.keep_conforms(component)
-        report += part
+    done = set(todo)
     if progress is not None:
         for component in groups or []:
-            progress.step(_name(component))
+            if component not in done:
+                progress.step(_name(component))
+    for batch in batches(todo, _sizes(sources), batch_triples or sum(_sizes(sources).values())):
+        part = _validate_sources(sources, project_dir, [name for c in batch for name in c.sources])
+        if part.conforms:
+            for component in batch:
+                cache.keep_conforms(component)
+        report += part
+        if progress is not None:
+            for component in batch:
+                progress.step(_name(component))
     report.raise_for_violations("the ontology and data")
     return report, len(todo)
+
+
+def _sizes(sources: Sources) -> dict[str, int]:
+    return {name: len(graph) for name, graph in sources.data.items()}
 
 
 def _everything(sources: Sources) -> Component:

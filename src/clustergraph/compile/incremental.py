@@ -91,6 +91,26 @@ def components(data: Mapping[str, Graph], ontology: Graph, digests: Mapping[str,
     return Grouping(found, owner)
 
 
+def batches(todo: Sequence[Component], sizes: Mapping[str, int], limit: int) -> list[list[Component]]:
+    """`todo` in order, cut into consecutive batches of about `limit` triples (`sizes`: a source's
+    triples), a component never split: a component larger than the limit is a batch of its own.
+
+    Components share no resource, so a batch infers and validates what each of its components would
+    alone; one batch at a time keeps each reasoner and pyshacl call, and the memory it takes, bounded
+    by `limit` however many sources there are, and the total cost linear in their number.
+    """
+    found: list[list[Component]] = []
+    filled = 0
+    for component in todo:
+        size = sum(sizes[name] for name in component.sources)
+        if not found or (filled > 0 and filled + size > limit):
+            found.append([])
+            filled = 0
+        found[-1].append(component)
+        filled += size
+    return found
+
+
 class Cache:
     """Inferred triples (N-Triples) and SHACL verdicts of components, by digest. A missing folder is empty."""
 

@@ -23,7 +23,7 @@ Severity: only `sh:Violation` makes a report fail; warnings are shown and do not
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from clustergraph.store.terms import rdflib_to_oxigraph as to_oxigraph
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _IRI_IN_TEXT = re.compile(r"<([a-z][a-z0-9+.-]*:[^<>\s\"]*)>")
 _MAX_VALUE_CHARS = 120
+_GraphNames = list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]  # a query's default graph
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,8 @@ def validate_sources(
     for name, graph in data.items():
         where = source_origins.get(name, origins)
         report += _run_shacl(graph, per_source_shapes, ontology=None, advanced=False, origins=where)
-        if checks_dir is not None:
-            report += run_checks(ontology + graph, checks_dir, origins=where)
+    if checks_dir is not None:
+        report += _run_checks_per_source(data, ontology, checks_dir, origins, source_origins)
     return report
 
 
@@ -189,14 +190,43 @@ def validate_ontology(ontology: Graph, *, shapes: Graph, origins: Mapping[Node, 
 def run_checks(graph: Graph, checks_dir: Path, *, origins: Mapping[Node, str] | None = None) -> ValidationReport:
     """Run every `*-violation.rq` in `checks_dir` over `graph`; each row is a violation."""
     store = ox.Store()
-    store.extend(_quad(s, p, o) for s, p, o in graph)
+    store.extend(_quads(graph, ox.DefaultGraph()))
+    found = (_check_violations(store, check, origins or {}, None) for check in _checks(checks_dir))
+    return ValidationReport(tuple(v for violations in found for v in violations))
+
+
+def _run_checks_per_source(
+    data: Mapping[str, Graph],
+    ontology: Graph,
+    checks_dir: Path,
+    origins: Mapping[Node, str],
+    source_origins: Mapping[str, Mapping[Node, str]],
+) -> ValidationReport:
+    """The quality checks in each source graph with the ontology, as `run_checks(ontology + graph)` would
+    find them, but in one store: the ontology is converted once, not once per source, and each source's
+    query sees the ontology's graph and its own as its default graph."""
+    store = ox.Store()
+    schema = ox.BlankNode()
+    store.extend(_quads(ontology, schema))
+    graphs = {name: ox.BlankNode() for name in data}
+    for name, graph in data.items():
+        store.extend(_quads(graph, graphs[name]))
+    checks = _checks(checks_dir)
     violations: list[Violation] = []
-    for path in sorted(checks_dir.glob("*-violation.rq")):
-        check = parse_named_query(path)
-        if check.form != "SELECT":
-            raise BuildError(f"{path}: a quality check must be a SELECT query, not {check.form}")
-        violations += _check_violations(store, check, origins or {})
+    for name in data:
+        where = source_origins.get(name, origins)
+        view: _GraphNames = [schema, graphs[name]]
+        for check in checks:
+            violations += _check_violations(store, check, where, view)
     return ValidationReport(tuple(violations))
+
+
+def _checks(checks_dir: Path) -> list[NamedQuery]:
+    checks = [parse_named_query(path) for path in sorted(checks_dir.glob("*-violation.rq"))]
+    for check in checks:
+        if check.form != "SELECT":
+            raise BuildError(f"{check.path}: a quality check must be a SELECT query, not {check.form}")
+    return checks
 
 
 def shorten(text: str) -> str:
@@ -286,14 +316,18 @@ def _term_text(term: Node | None) -> str:
     return term.n3() if isinstance(term, Identifier) else "(none)"
 
 
-def _check_violations(store: ox.Store, check: NamedQuery, origins: Mapping[Node, str]) -> list[Violation]:
+def _check_violations(
+    store: ox.Store, check: NamedQuery, origins: Mapping[Node, str], graphs: _GraphNames | None
+) -> list[Violation]:
+    """The check's rows as violations, once each: over `graphs` (default: the store's default graph) a
+    triple both the ontology and a source state is seen twice."""
     try:
-        solutions = store.query(check.text)
+        solutions = store.query(check.text, default_graph=graphs)
     except SyntaxError as error:
         raise BuildError(f"{check.path}: the quality check does not parse: {error}") from error
     if not isinstance(solutions, ox.QuerySolutions):
         raise BuildError(f"{check.path}: a quality check must be a SELECT query")
-    return [_check_violation(solution, check, origins) for solution in solutions]
+    return list(dict.fromkeys(_check_violation(solution, check, origins) for solution in solutions))
 
 
 def _check_violation(solution: ox.QuerySolution, check: NamedQuery, origins: Mapping[Node, str]) -> Violation:
@@ -309,11 +343,12 @@ def _check_violation(solution: ox.QuerySolution, check: NamedQuery, origins: Map
     )
 
 
-def _quad(subject: Node, predicate: Node, obj: Node) -> ox.Quad:
+def _quads(graph: Graph, name: ox.BlankNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
     """Blank nodes keep their ids, so that a blank focus still finds its file in `origins`."""
-    resource = ox.BlankNode(str(subject)) if isinstance(subject, BNode) else ox.NamedNode(str(subject))
-    assert isinstance(obj, Identifier)
-    return ox.Quad(resource, ox.NamedNode(str(predicate)), to_oxigraph(obj))
+    for subject, predicate, obj in graph:
+        resource = ox.BlankNode(str(subject)) if isinstance(subject, BNode) else ox.NamedNode(str(subject))
+        assert isinstance(obj, Identifier)
+        yield ox.Quad(resource, ox.NamedNode(str(predicate)), to_oxigraph(obj), name)
 
 
 def _from_oxigraph(term: object) -> Identifier | None:
