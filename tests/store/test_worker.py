@@ -403,3 +403,28 @@ def test_coroutines_and_threads_share_the_workers(database: Path) -> None:
         assert all(json.loads(answer.body or b"")["boolean"] for answer in on_loop)
         assert all(future.result().boolean for future in threads)
         assert pool.state() == {"size": 2, "busy": 0, "vacant": 0, "restarts": 0}
+
+
+def test_a_request_cancelled_while_its_worker_starts_gives_the_worker_back(database: Path) -> None:
+    """A vacant slot's worker is started on a thread; the request awaiting it is cancelled meanwhile (its
+    client left, the server stops it): the worker, once ready, goes back to the pool, not lost with it."""
+
+    async def cancelled_then_settled() -> dict[str, int]:
+        query = asyncio.ensure_future(pool.stream_async(job(QUICK, SPARQL_JSON)))
+        while pool.state()["vacant"] == 1:  # the slot is taken and its worker is being started
+            await asyncio.sleep(0.001)
+        query.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await query
+        for _ in range(1000):  # bounded: a worker starts within seconds
+            if pool.state()["busy"] == 0:
+                break
+            await asyncio.sleep(0.01)
+        return pool.state()
+
+    with pool_of(WorkerConfig(database), timeout_s=1.0) as pool:
+        with pytest.raises(QueryTimeout):
+            pool.run(job(RUNAWAY))
+        assert pool.state() == {"size": 1, "busy": 0, "vacant": 1, "restarts": 1}
+        assert on_fresh_loop(cancelled_then_settled) == {"size": 1, "busy": 0, "vacant": 0, "restarts": 1}
+        assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True

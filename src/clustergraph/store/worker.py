@@ -301,7 +301,21 @@ class WorkerPool:
         slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, busy, gone))
         if slot is not None and slot.alive():
             return slot
-        return await asyncio.to_thread(self._ready, slot, cancel)
+        delivery = _Delivery()
+        try:
+            return await asyncio.to_thread(self._ready_for, delivery, slot, cancel)
+        except BaseException:  # the request was cancelled meanwhile, or no worker could start
+            left = delivery.abandon()
+            if left is not None:
+                self._release(left, healthy=True)
+            raise
+
+    def _ready_for(self, delivery: _Delivery, slot: _Worker | None, cancel: threading.Event | None) -> _Worker:
+        """`_ready` on a thread for a coroutine that may be cancelled before the worker is ready."""
+        worker = self._ready(slot, cancel)
+        if not delivery.deliver(worker):
+            self._release(worker, healthy=True)
+        return worker
 
     def _ready(self, slot: _Worker | None, cancel: threading.Event | None) -> _Worker:
         """The slot's worker if it is alive, else a new one, ready; the slot is left vacant on failure."""
@@ -348,6 +362,31 @@ class WorkerPool:
         deadline = time.monotonic() + timeout_s
         busy = f"all {self._size} workers for {self.name} stayed busy for {timeout_s:g} s"
         return self._slots.take(_POLL_S, lambda: _check(deadline, cancel, busy))
+
+
+class _Delivery:
+    """A worker started on a thread for a coroutine that may be cancelled meanwhile: whichever of the
+    two comes second gives the worker back to the pool, so that its slot is never lost."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+        self._abandoned = False
+
+    def deliver(self, worker: _Worker) -> bool:
+        """True if the coroutine is still there to take `worker`; False if it left (give it back)."""
+        with self._lock:
+            if self._abandoned:
+                return False
+            self._worker = worker
+            return True
+
+    def abandon(self) -> _Worker | None:
+        """The coroutine leaves; the worker delivered before it could take it, if any (give it back)."""
+        with self._lock:
+            self._abandoned = True
+            worker, self._worker = self._worker, None
+            return worker
 
 
 class _Chunks(Iterator[bytes]):
