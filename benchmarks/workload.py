@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib.term import Identifier
 
-from clustergraph.namespaces import ID
+from clustergraph.namespaces import kind_and_slug
 from clustergraph.queries import NamedQuery, Parameter, load_catalog
 
 RAW_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -85,13 +85,12 @@ def _example(parameter: Parameter, examples: Mapping[str, Sequence[str]], used: 
 
 
 def _kind(parameter: Parameter) -> str:
-    """The parameter's kind, or the kind in its example IRI (`…/id/institution/new-carolina`)."""
+    """The parameter's kind, or the kind in its example IRI (`…/id/institution/new-carolina`,
+    `…/id/source/creative-economy-2017-07/case/oregon`)."""
     if parameter.kind:
         return parameter.kind
-    example = parameter.example or ""
-    if example.startswith(str(ID)):
-        return example[len(str(ID)) :].split("/", 1)[0]
-    return ""
+    named = kind_and_slug(parameter.example or "")
+    return named[0] if named else ""
 
 
 def bind_inline(text: str, bindings: Mapping[str, Identifier]) -> str:
