@@ -48,7 +48,7 @@ COUNTRIES_PER_UNION = 6
 REFERENCES_PER_SOURCE = 12
 GROUPS_PER_SOURCE = 4
 OPTIONAL_PART_SHARE = 0.1  # of the cases (after each source's first, which has them all) with each rarer part
-TRIPLES_PER_CASE_ESTIMATE = 100  # only sizes the pool of regions before generation starts
+TRIPLES_PER_CASE_ESTIMATE = 130  # with its share of its source's frame; only sizes the pool of regions
 
 Triple = tuple[URIRef, URIRef, Node]
 
