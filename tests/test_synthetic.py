@@ -18,7 +18,7 @@ from clustergraph.compile.build import BuildResult, build, check
 from clustergraph.compile.load import load_project
 from clustergraph.compile.validate import ValidationReport
 from clustergraph.dataset import load_release, query_release
-from clustergraph.namespaces import SCOPED_KINDS, kind_and_slug
+from clustergraph.namespaces import SCOPED_KINDS, SLUG, SOURCE_SLUG, kind_and_slug
 
 TARGET_TRIPLES = 3_000
 
@@ -92,6 +92,8 @@ def test_every_query_the_benchmarks_run_answers_where_it_answers_on_the_article(
     project, manifest = generated
     items, skipped = build_workload(project / "queries", manifest.examples)
     assert skipped == []
+    slugs = [item.raw[p.name] for item in items for p in item.query.parameters if p.kind and p.name in item.raw]
+    assert slugs and all(SLUG.fullmatch(s) or SOURCE_SLUG.fullmatch(s) for s in slugs), slugs  # as users type
     article_items, _ = build_workload(project_dir / "queries")
     on_article = _rows(built.release_dir, article_items)
     on_synthetic = _rows(built_synthetic.release_dir, items)
