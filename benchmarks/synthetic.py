@@ -3,15 +3,18 @@
 The article's graph is small, and compile and query cost grow fast with size; this writes a project folder
 (ontology, shapes and queries copied from the repository, data generated) that the real `build()` compiles.
 Each synthetic source is an "article" with its manifest, its numbered references, Table 1 (a source table
-whose entries place facilitator functions and competences at the stages of its life cycle), a system of
-roles, its policy foci, its conclusions and up to forty policy cases; each case has a region (shared with
-other cases, inside a country, inside a union), a lead and an involved institution (the latter often shared
-with other cases of the region), instruments with outcomes, lessons, a cluster and the Russian passages its
-facts rest on. It follows the model the article's data follows (docs/MODELLING.md): what a source says in
-its own terms (passages, cases, lessons, outcomes, conclusions, typologies, schemes, the table and its
-entries) lives under the source, `…/id/source/{source}/{kind}/{slug}`; its typologies are SKOS schemes;
-years are xsd:integer; each file is a module of the source's manifest. All randomness comes from the seed:
-the same arguments write the same bytes.
+whose entries place facilitator functions and competences at the stages of its life cycle), a system of roles,
+its policy foci, its conclusions and up to forty policy cases; each case has a region (shared with other
+cases, inside a country, inside a union), a lead and an involved institution (the latter often shared with
+other cases of the region), instruments with outcomes, lessons, a cluster and the Russian passages its facts
+rest on. Optional parts (policy foci in three cases of ten; a brand name, member groups, conditions of
+support, programme features, an attributed lesson, a stagnation cause each in one of ten) are all in each
+source's first case, with a secretariat, a national support organization and a study, and the manifest lists
+its resources first as examples, so that every named query answers on them. It follows the model the article's
+data follows (docs/MODELLING.md): what a source says in its own terms (passages, cases, lessons, outcomes,
+conclusions, typologies, schemes, the table and its entries) lives under the source,
+`…/id/source/{source}/{kind}/{slug}`; its typologies are SKOS schemes; years are xsd:integer; each file is a
+module of the source's manifest. All randomness comes from the seed: the same arguments write the same bytes.
 
 Data files are written one triple per line (N-Triples is Turtle), so that a 10^6-triple project can be
 generated without holding it in memory.
