@@ -102,6 +102,7 @@ _AUTHORS = (  # Cyrillic as the reference list prints them, and the Latin transl
 _REFERENCE_KINDS = (BIBO.AcademicArticle, BIBO.Book, BIBO.Report, BIBO.Document)
 _EXAMPLES_PER_KIND = 2
 _STAGES = ("potential", "growing", "mature")
+_STAGE_RU = {"potential": "потенциальный кластер", "growing": "растущий кластер", "mature": "зрелый кластер"}
 _FUNCTIONS_PER_STAGE = 5
 _COMPETENCES_PER_STAGE = 4
 _WORDS = (  # English and Russian side by side, so a sentence reads the same in both
@@ -456,7 +457,7 @@ class _SourceWriter:
         stages = [self._own("stage", name) for name in _STAGES]
         for order, stage in enumerate(stages, start=1):
             name = _STAGES[order - 1]
-            yield from _individual(stage, CG.LifecycleStage, f"{name} cluster", f"стадия {order}", heads)
+            yield from _individual(stage, CG.LifecycleStage, f"{name} cluster", _STAGE_RU[name], heads)
             yield from _top_concept(stage, scheme)
             yield stage, CG.stageOrder, _positive(order)
             if order < len(stages):
@@ -488,7 +489,10 @@ class _SourceWriter:
                 yield from triples
                 for row in range(1, column.rows + 1):
                     entry = self._own("entry", f"table-1-{stage}-{column.name}-{row}")
-                    en, ru = f"Table 1, {stage} cluster, {column.name} {row}", f"Таблица 1, {stage}, {column.ru} {row}"
+                    en, ru = (
+                        f"Table 1, {stage} cluster, {column.name} {row}",
+                        f"Таблица 1, {_STAGE_RU[stage]}, {column.ru} {row}",
+                    )
                     yield from _individual(entry, CG.TableEntry, en, ru, passage)
                     yield entry, CG.inTable, table
                     yield entry, CG.entryStage, self._own("stage", stage)
