@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from benchmarks.scale import COMPILE_PHASES
 from benchmarks.synthetic import MANIFEST_FILE, Manifest, generate_project
+from benchmarks.traced import run_worker
 from benchmarks.workload import WorkItem, build_workload
 
 from clustergraph.compile.build import BuildResult, build, check
@@ -49,6 +51,19 @@ def test_a_generated_project_builds_and_validates_without_a_violation_or_a_warni
     assert built_synthetic.warnings == ()  # every source has its manifest
     report = _validate(project)
     assert report.violations == (), report.render()
+
+
+def test_the_benchmarks_traced_build_compiles_a_generated_project_through_every_phase(
+    generated: tuple[Path, Manifest], tmp_path: Path
+) -> None:
+    """`make bench` compiles each size in a worker that traces the functions build() calls, by name: a
+    renamed function there stops the benchmark before it measures anything."""
+    project, manifest = generated
+    trace = run_worker(["build", str(project), str(tmp_path / "release")], budget_s=600, phase_budget_s=600)
+    assert trace.finished, trace.error or trace.stderr_tail
+    assert set(COMPILE_PHASES) <= set(trace.phases)
+    assert {"validate.shacl", "validate.checks", "write.nquads"} <= set(trace.phases)
+    assert trace.results[-1]["triples"]["asserted_data"] == manifest.triples
 
 
 def _validate(project: Path) -> ValidationReport:
