@@ -28,6 +28,7 @@ from benchmarks.events import NESTED
 _REPOSITORY = Path(__file__).resolve().parents[1]
 _SAMPLE_EVERY_S = 0.2
 _STDERR_TAIL_CHARS = 2000
+_READER_GRACE_S = 5.0  # for a reader to reach the end of a pipe once the worker has exited
 
 
 @dataclass
@@ -100,6 +101,7 @@ def run_worker(args: Sequence[str], *, budget_s: float, phase_budget_s: float) -
         return tracer.follow()
     finally:
         _kill_group(process)
+        tracer.close()
 
 
 class _Tracer:
@@ -112,8 +114,12 @@ class _Tracer:
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.stderr: list[str] = []
         assert process.stdout is not None and process.stderr is not None
-        threading.Thread(target=_pump_lines, args=(process.stdout, self.lines), daemon=True).start()
-        threading.Thread(target=_collect, args=(process.stderr, self.stderr), daemon=True).start()
+        self.readers = [
+            threading.Thread(target=_pump_lines, args=(process.stdout, self.lines), daemon=True),
+            threading.Thread(target=_collect, args=(process.stderr, self.stderr), daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
 
     def follow(self) -> Trace:
         while True:
@@ -133,9 +139,18 @@ class _Tracer:
                 break
         self.trace.returncode = self.process.wait()
         self.trace.wall_s = time.monotonic() - self.start
+        self.readers[1].join(_READER_GRACE_S)  # stderr read to its end, so its tail is the worker's last words
         self.trace.finished = self.trace.stopped_reason is None and self.trace.returncode == 0
         self.trace.stderr_tail = "".join(self.stderr)[-_STDERR_TAIL_CHARS:]
         return self.trace
+
+    def close(self) -> None:
+        """Once the worker is gone: let the readers reach the end of its pipes, then close them."""
+        for reader in self.readers:
+            reader.join(_READER_GRACE_S)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
 
     def _now(self) -> float:
         return time.monotonic() - self.start

@@ -37,7 +37,7 @@ _TRACED = (
     (validate_module, "_run_shacl", "validate.shacl"),
     (validate_module, "run_checks", "validate.checks"),
     (release_module, "canonical_turtle", "write.turtle"),
-    (release_module, "_nquads", "write.nquads"),
+    (release_module, "_write_graph", "write.nquads"),
     (release_module, "_report", "write.report"),
 )
 

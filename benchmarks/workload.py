@@ -3,10 +3,10 @@ SPARQL of `benchmarks/queries/*.rq` (a full scan, an aggregate over the region h
 that needs the reasoner's graph, a CONSTRUCT).
 
 Parameters come from a query's front-matter examples, or, on a synthetic graph, from resources of the kind
-the parameter names (the generator's manifest lists some of each kind). Our store binds them as RDF terms;
-the peers (rdflib-endpoint, Oxigraph server) only take query text, so they get the same binding as an inline
-`VALUES` block at the head of the query's WHERE clause, written from the RDF terms (`Identifier.n3()`),
-never from raw text.
+the parameter names (the generator's manifest lists some of each kind), given as slugs as the examples are.
+Our store binds them as RDF terms; the peers (rdflib-endpoint, Oxigraph server) only take query text, so they
+get the same binding as an inline `VALUES` block at the head of the query's WHERE clause, written from the
+RDF terms (`Identifier.n3()`), never from raw text.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib.term import Identifier
 
-from clustergraph.namespaces import ID
+from clustergraph.namespaces import kind_and_slug
 from clustergraph.queries import NamedQuery, Parameter, load_catalog
 
 RAW_QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -74,24 +74,27 @@ def example_parameters(query: NamedQuery, examples: Mapping[str, Sequence[str]])
 
 
 def _example(parameter: Parameter, examples: Mapping[str, Sequence[str]], used: dict[str, int]) -> str | None:
-    """Two parameters of one kind (compare-cases) get two different resources where there are two."""
+    """Two parameters of one kind (compare-cases) get two different resources where there are two. A
+    parameter that declares its kind gets the resource's slug, as a user types it (`{source}/{slug}` for a
+    source's own resource: namespaces.kind_iri), others its IRI."""
     kind = _kind(parameter)
     candidates = examples.get(kind, ()) if parameter.type == "iri" and kind else ()
     if not candidates:
         return parameter.example
     index = used.get(kind, 0)
     used[kind] = index + 1
-    return candidates[min(index, len(candidates) - 1)]
+    iri = candidates[min(index, len(candidates) - 1)]
+    named = kind_and_slug(iri)
+    return named[1] if parameter.kind and named and named[0] == parameter.kind else iri
 
 
 def _kind(parameter: Parameter) -> str:
-    """The parameter's kind, or the kind in its example IRI (`…/id/institution/new-carolina`)."""
+    """The parameter's kind, or the kind in its example IRI (`…/id/institution/new-carolina`,
+    `…/id/source/creative-economy-2017-07/case/oregon`)."""
     if parameter.kind:
         return parameter.kind
-    example = parameter.example or ""
-    if example.startswith(str(ID)):
-        return example[len(str(ID)) :].split("/", 1)[0]
-    return ""
+    named = kind_and_slug(parameter.example or "")
+    return named[0] if named else ""
 
 
 def bind_inline(text: str, bindings: Mapping[str, Identifier]) -> str:
