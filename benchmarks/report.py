@@ -25,7 +25,7 @@ def scale_markdown(scale: dict[str, Any]) -> str:
                     "asserted triples",
                     "inferred",
                     "load",
-                    "reason (owlrl)",
+                    "reason",
                     "validate (pyshacl + checks)",
                     "write",
                     "peak RSS",
