@@ -35,7 +35,7 @@ _TRACED = (
     (build_module, "check", "validate"),
     (build_module, "write_release", "write"),
     (validate_module, "_run_shacl", "validate.shacl"),
-    (validate_module, "run_checks", "validate.checks"),
+    (validate_module, "_run_checks_per_source", "validate.checks"),
     (release_module, "canonical_turtle", "write.turtle"),
     (release_module, "_write_graph", "write.nquads"),
     (release_module, "_report", "write.report"),
