@@ -22,25 +22,23 @@ WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES = Namespace(BASE + "shapes#")
 
-# Every kind of resource has its own IRI space `…/id/{kind}/{slug}` and a prefix of the same name.
-RESOURCE_KINDS: tuple[str, ...] = (
-    "case",
-    "region",
-    "cluster",
-    "institution",
-    "instrument",
-    "function",
-    "outcome",
+
+# Real-world things, one IRI for every source: `…/id/{kind}/{slug}`.
+SHARED_KINDS: tuple[str, ...] = ("region", "cluster", "institution", "instrument", "function", "study", "source")
+# What a source says in its own terms is scoped to it, so that the next source's passage no. 1, its case
+# description of Oregon or its typology of roles never lands on this one's IRI. Real-world things
+# (regions, clusters, institutions, instruments, bibliographic sources) stay shared.
+SCOPED_KINDS: tuple[str, ...] = (
+    "passage",
     "lesson",
-    "focus",
+    "case",
+    "conclusion",
+    "outcome",
+    "role",
     "stage",
     "facilitator-function",
     "competence",
-    "role",
-    "study",
-    "conclusion",
-    "source",
-    "passage",
+    "focus",
     "scheme",
     "condition",
     "feature",
@@ -50,6 +48,10 @@ RESOURCE_KINDS: tuple[str, ...] = (
     "table",
     "entry",
 )
+
+# Every kind of resource, with a prefix of the same name for `…/id/{kind}/` (for a scoped kind, where its
+# resources were before 0.3.0).
+RESOURCE_KINDS: tuple[str, ...] = SHARED_KINDS + SCOPED_KINDS
 
 PREFIXES: dict[str, str] = {
     "cg": str(CG),
@@ -84,31 +86,6 @@ def resource_iri(kind: str, slug: str) -> str:
     return str(ID[f"{kind}/{slug}"])
 
 
-# What a source says in its own terms is scoped to it, so that the next source's passage no. 1, its case
-# description of Oregon or its typology of roles never lands on this one's IRI. Real-world things
-# (regions, clusters, institutions, instruments, bibliographic sources) stay shared.
-SCOPED_KINDS: tuple[str, ...] = (
-    "passage",
-    "lesson",
-    "case",
-    "conclusion",
-    "outcome",
-    "role",
-    "stage",
-    "facilitator-function",
-    "competence",
-    "focus",
-    "scheme",
-    "condition",
-    "feature",
-    "group",
-    "cause",
-    "model",
-    "table",
-    "entry",
-)
-
-
 def source_base(source: str) -> str:
     """The base IRI of one source's own resources: its primary source's IRI, `…/id/source/{source}/`.
 
@@ -122,6 +99,11 @@ def scoped_iri(source: str, kind: str, slug: str) -> str:
     if kind not in SCOPED_KINDS:
         raise ValueError(f"{kind!r} resources are shared, not scoped to a source: use resource_iri")
     return f"{source_base(source)}{kind}/{slug}"
+
+
+def source_iri(source: str, kind: str, slug: str) -> str:
+    """The IRI a source's data gives a `kind` resource: under the source for its own kinds, else shared."""
+    return scoped_iri(source, kind, slug) if kind in SCOPED_KINDS else resource_iri(kind, slug)
 
 
 def kind_iri(kind: str, slug: str) -> str:

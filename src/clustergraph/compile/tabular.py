@@ -7,7 +7,7 @@ lessons, passages, regions, roles), one row per resource, the first row naming t
 Turtle back as tables. Cells:
 
 - `slug`: the resource's slug; its IRI is `…/id/{kind}/{slug}` for real-world kinds (regions,
-  institutions, instruments) and scoped to the source for the source's own (namespaces.scoped_iri);
+  institutions, instruments) and scoped to the source for the source's own (namespaces.source_iri);
 - `type`: the class, by its local name (`Forum`), where the table's class has subclasses; empty for
   the class itself;
 - references: a slug of the column's kind, a prefixed name (`region:oregon`, `wd:Q824`) or an IRI;
@@ -41,12 +41,10 @@ from clustergraph.namespaces import (
     CG,
     ONTOLOGY_IRI,
     PREFIXES,
-    SCOPED_KINDS,
     SLUG,
     bind_prefixes,
     curie,
-    resource_iri,
-    scoped_iri,
+    source_iri,
 )
 
 TABLES_FOLDER = "tables"
@@ -181,7 +179,7 @@ def _compile_row(
         part.problems.append(f"{row.where(SLUG_COLUMN)}: {slug!r} is the slug of row {slugs[slug]} too")
         return
     slugs[slug] = row.number
-    subject = URIRef(_iri(source, table.kind, slug))
+    subject = URIRef(source_iri(source, table.kind, slug))
     for cls in _types(row, table, part.problems):
         part.graph.add((subject, RDF.type, cls))
     for column in table.columns:
@@ -199,10 +197,6 @@ def _compile_row(
         if not any(row.cells.get(name) for name in group):
             part.problems.append(f"{row.where(group[0])}: empty, and so is every column of {', '.join(group[1:])}: "
                                  "a value is needed in one of them")  # fmt: skip
-
-
-def _iri(source: str, kind: str, slug: str) -> str:
-    return scoped_iri(source, kind, slug) if kind in SCOPED_KINDS else resource_iri(kind, slug)
 
 
 def _types(row: _Row, table: Table, problems: list[str]) -> list[URIRef]:
@@ -242,7 +236,7 @@ def _reference(value: str, column: Column, source: str, where: str, part: _Compi
     elif (value.startswith("<") and value.endswith(">")) or value.startswith(_IRI_SCHEMES):
         iri = URIRef(value.strip("<>"))
     elif column.refers is not None and SLUG.fullmatch(value):
-        iri = URIRef(_iri(source, column.refers, value))
+        iri = URIRef(source_iri(source, column.refers, value))
     else:
         expected = f"a {column.refers} slug, " if column.refers else ""
         part.problems.append(f"{where}: {value!r} is not {expected}a prefixed name (region:oregon) or an IRI")
@@ -371,7 +365,7 @@ def _table_text(graph: Graph, table: Table, source: str, warnings: list[str]) ->
         slug = _slug_of(subject, source, table.kind)
         if slug is None:
             warnings.append(
-                f"{subject}: not a {table.kind} IRI of this source ({_iri(source, table.kind, 'slug')}); left out"
+                f"{subject}: not a {table.kind} IRI of this source ({source_iri(source, table.kind, 'slug')}); left out"
             )
             continue
         rows.append(_row(graph, subject, slug, table, source, warnings))
@@ -379,7 +373,7 @@ def _table_text(graph: Graph, table: Table, source: str, warnings: list[str]) ->
 
 
 def _slug_of(subject: Node, source: str, kind: str) -> str | None:
-    prefix = _iri(source, kind, "")
+    prefix = source_iri(source, kind, "")
     slug = str(subject)[len(prefix) :]
     return slug if str(subject).startswith(prefix) and SLUG.fullmatch(slug) else None
 
