@@ -127,9 +127,10 @@ def _reason(
             inferred += part
             progress.step(_name(component))
     for batch in batches(todo, _sizes(sources), batch_triples):
-        fresh = infer(sources.ontology, _merged(sources, batch), engine=engine)
-        for component, part in grouping.split(fresh, batch).items():
+        fresh = infer(sources.ontology, [sources.data[name] for c in batch for name in c.sources], engine=engine)
+        for component, part in grouping.split(fresh, batch).items() if cache.enabled else []:
             cache.keep_inferred(component, part)
+        for component in batch:
             progress.step(_name(component))
         inferred += fresh
     return inferred, len(todo)
@@ -178,14 +179,6 @@ def _sizes(sources: Sources) -> dict[str, int]:
 
 def _everything(sources: Sources) -> Component:
     return Component(tuple(sorted(sources.data)), "")
-
-
-def _merged(sources: Sources, components: Sequence[Component]) -> Graph:
-    merged = bind_prefixes(Graph())
-    for component in components:
-        for name in component.sources:
-            merged += sources.data[name]
-    return merged
 
 
 def _name(component: Component) -> str:

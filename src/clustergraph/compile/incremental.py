@@ -117,6 +117,10 @@ class Cache:
     def __init__(self, folder: Path | None) -> None:
         self._folder = folder
 
+    @property
+    def enabled(self) -> bool:
+        return self._folder is not None
+
     def inferred(self, component: Component) -> Graph | None:
         path = self._path(component, "inferred.nt")
         return Graph().parse(path, format="nt") if path is not None and path.is_file() else None

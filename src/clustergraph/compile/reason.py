@@ -8,10 +8,13 @@ in its own graph, so a user can query with or without entailment.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from collections.abc import Sequence
+from itertools import chain
+
 from rdflib import OWL, RDF, BNode, Graph, Literal, Namespace
 
 from clustergraph.compile.rules import Closure
+from clustergraph.compile.terms import ToOxigraph, ToRdflib
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.settings import Reasoner
@@ -21,27 +24,34 @@ from clustergraph.settings import Reasoner
 _OWLRL_ERROR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 
-def infer(ontology: Graph, data: Graph, engine: Reasoner = "native") -> Graph:
-    """The OWL 2 RL entailments of ontology + data that are worth publishing, without the asserted triples.
+def infer(ontology: Graph, data: Graph | Sequence[Graph], engine: Reasoner = "native") -> Graph:
+    """The OWL 2 RL entailments of ontology + data (one graph, or several taken together) that are worth
+    publishing, without the asserted triples.
 
-    Raises BuildError when the closure is inconsistent.
+    The triples go into the reasoner's store and the published ones come back term by term (each
+    distinct term converted once), with no text in between. Raises BuildError when the closure is
+    inconsistent.
     """
+    graphs = [data] if isinstance(data, Graph) else list(data)
     closure = Closure()
-    closure.add_ntriples(_ntriples(ontology) + _ntriples(data))
+    to_oxigraph = ToOxigraph()
+    closure.assert_triples(to_oxigraph.triples(chain(ontology, *graphs)))  # type: ignore[arg-type]
     if engine == "native":
         closure.saturate()
         _refuse(closure.inconsistencies())
     else:
-        closure.store.bulk_load(_ntriples(_owlrl_closure(ontology, data)), format=ox.RdfFormat.N_TRIPLES)
-    return bind_prefixes(Graph()).parse(data=closure.published(), format="nt")
+        closure.add_triples(to_oxigraph.triples(_owlrl_closure(ontology, graphs)))  # type: ignore[arg-type]
+    inferred = bind_prefixes(Graph())
+    inferred.addN((s, p, o, inferred) for s, p, o in ToRdflib().triples(closure.published()))
+    return inferred
 
 
-def _owlrl_closure(ontology: Graph, data: Graph) -> Graph:
+def _owlrl_closure(ontology: Graph, data: Sequence[Graph]) -> Graph:
     import owlrl  # imported here: a heavy import that only the reference needs
 
     closure = Graph()
-    closure += ontology
-    closure += data
+    for graph in [ontology, *data]:
+        closure += graph
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
     messages = [str(m) for m in closure.objects(None, _OWLRL_ERROR.error)]
     messages += [f"<{s}> is inferred to be a member of owl:Nothing" for s in _nothing(closure)]
@@ -60,6 +70,3 @@ def _refuse(messages: list[str]) -> None:
     if messages:
         raise BuildError("the data is inconsistent with the ontology (OWL 2 RL):\n  " + "\n  ".join(messages))
 
-
-def _ntriples(graph: Graph) -> bytes:
-    return graph.serialize(format="nt", encoding="utf-8")

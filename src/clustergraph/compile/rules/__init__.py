@@ -10,7 +10,7 @@ OWL 2 RL finds impossible; `published.rq` is what a release keeps of the closure
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +26,7 @@ _PREFIXES = {**PREFIXES, "reasoning": SCRATCH}
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _FIRST, _REST, _NIL = (ox.NamedNode(_RDF + name) for name in ("first", "rest", "nil"))
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+TermTriple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 _CHAIN = ox.NamedNode("http://www.w3.org/2002/07/owl#propertyChainAxiom")
 
 
@@ -56,10 +57,15 @@ class Closure:
         self.store = ox.Store()
         self.rounds = 0
 
-    def add_ntriples(self, data: bytes) -> None:
-        """Assert N-Triples: into the default graph the rules run on, and into the graph of what was asserted."""
-        self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-        self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ASSERTED)
+    def assert_triples(self, triples: Iterable[TermTriple]) -> None:
+        """Into the default graph the rules run on, and into the graph of what was asserted."""
+        quads = [ox.Quad(s, p, o) for s, p, o in triples]
+        self.store.extend(quads)
+        self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ASSERTED) for q in quads)
+
+    def add_triples(self, triples: Iterable[TermTriple]) -> None:
+        """Into the default graph only: a closure computed elsewhere (the reference reasoner's)."""
+        self.store.extend(ox.Quad(s, p, o) for s, p, o in triples)
 
     def saturate(self) -> None:
         """Apply every rule until a whole round adds nothing."""
@@ -81,11 +87,11 @@ class Closure:
                 messages.add(f"{row['message'].value} ({name})")
         return sorted(messages)
 
-    def published(self) -> bytes:
-        """The inferred triples worth publishing, as N-Triples."""
+    def published(self) -> ox.QueryTriples:
+        """The inferred triples worth publishing."""
         results = self.store.query(rule_set().published, prefixes=_PREFIXES)
         assert isinstance(results, ox.QueryTriples)
-        return results.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        return results
 
     def _binary_chains(self) -> None:
         """Rewrite each chain (p1 … pn), n > 2, as ((…(p1 p2) …) pn) over helper properties named by the chain."""
