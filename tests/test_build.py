@@ -116,6 +116,26 @@ def test_an_unbound_prefix_names_the_file_the_line_and_the_prefix(project_copy: 
     assert caret.index("^") == shown.index("bibo:")
 
 
+def test_an_iri_rdflib_would_take_but_cannot_write_names_the_file_the_line_and_the_spot(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    """rdflib reads `<… x>` (a space) with a warning and fails only when writing it; the build's parser
+    refuses it where it stands."""
+    broken = project_copy / "data" / SOURCE / "spaced.ttl"
+    broken.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        f"<{OWN}case/oregon> rdfs:seeAlso\n    <{OWN}passage/a b> .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as failure:
+        build(project_copy, tmp_path / "release")
+    first_line, shown, caret = str(failure.value).splitlines()
+    assert first_line == f"{broken}:4:5: does not parse as Turtle: Invalid IRI code point ' '"
+    assert shown.strip() == f"<{OWN}passage/a b> ."
+    assert caret.index("^") == shown.index("<")
+    assert not (tmp_path / "release").exists()
+
+
 def test_a_shacl_violation_fails_with_a_report_naming_file_node_and_message(project_copy: Path, tmp_path: Path) -> None:
     (project_copy / "data" / SOURCE / "bad-case.ttl").write_text(
         "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"

@@ -120,19 +120,20 @@ def _reason(
     inferred = bind_prefixes(Graph())
     todo: list[Component] = []
     for component in grouping.components:
-        part = cache.inferred(component)
-        if part is None:
-            todo.append(component)
-        else:
-            inferred += part
+        if cache.inferred(component, into=inferred):
             progress.step(_name(component))
+        else:
+            todo.append(component)
     for batch in batches(todo, _sizes(sources), batch_triples):
-        fresh = infer(sources.ontology, [sources.data[name] for c in batch for name in c.sources], engine=engine)
-        for component, part in grouping.split(fresh, batch).items() if cache.enabled else []:
-            cache.keep_inferred(component, part)
+        graphs = [sources.data[name] for component in batch for name in component.sources]
+        # straight into the build's inferred graph, unless the cache needs the batch's own triples first
+        fresh = infer(sources.ontology, graphs, engine=engine, into=None if cache.enabled else inferred)
+        if cache.enabled:
+            for component, part in grouping.split(fresh, batch).items():
+                cache.keep_inferred(component, part)
+            inferred += fresh
         for component in batch:
             progress.step(_name(component))
-        inferred += fresh
     return inferred, len(todo)
 
 

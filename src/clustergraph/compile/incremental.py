@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.compile.load import source_folders
 from clustergraph.compile.rules import RULES_DIR
+from clustergraph.compile.serialize import ntriples_lines
+from clustergraph.compile.terms import ToRdflib
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 # A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and
@@ -121,14 +124,19 @@ class Cache:
     def enabled(self) -> bool:
         return self._folder is not None
 
-    def inferred(self, component: Component) -> Graph | None:
+    def inferred(self, component: Component, into: Graph) -> bool:
+        """Add the component's cached inferred triples to `into`; whether the cache had them."""
         path = self._path(component, "inferred.nt")
-        return Graph().parse(path, format="nt") if path is not None and path.is_file() else None
+        if path is None or not path.is_file():
+            return False
+        triples = ToRdflib().triples(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES))
+        into.addN((s, p, o, into) for s, p, o in triples)
+        return True
 
     def keep_inferred(self, component: Component, inferred: Graph) -> None:
         path = self._path(component, "inferred.nt")
         if path is not None:
-            self._write(path, inferred.serialize(format="nt", encoding="utf-8"))
+            self._write(path, "".join(f"{line} .\n" for line in ntriples_lines(inferred)).encode("utf-8"))
 
     def conforms(self, component: Component) -> bool:
         path = self._path(component, "conforms")

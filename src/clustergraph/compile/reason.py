@@ -24,9 +24,11 @@ from clustergraph.settings import Reasoner
 _OWLRL_ERROR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 
-def infer(ontology: Graph, data: Graph | Sequence[Graph], engine: Reasoner = "native") -> Graph:
+def infer(
+    ontology: Graph, data: Graph | Sequence[Graph], engine: Reasoner = "native", into: Graph | None = None
+) -> Graph:
     """The OWL 2 RL entailments of ontology + data (one graph, or several taken together) that are worth
-    publishing, without the asserted triples.
+    publishing, without the asserted triples: added to `into` (a new graph without it), which is returned.
 
     The triples go into the reasoner's store and the published ones come back term by term (each
     distinct term converted once), with no text in between. Raises BuildError when the closure is
@@ -41,7 +43,7 @@ def infer(ontology: Graph, data: Graph | Sequence[Graph], engine: Reasoner = "na
         _refuse(closure.inconsistencies())
     else:
         closure.add_triples(to_oxigraph.triples(_owlrl_closure(ontology, graphs)))  # type: ignore[arg-type]
-    inferred = bind_prefixes(Graph())
+    inferred = into if into is not None else bind_prefixes(Graph())
     inferred.addN((s, p, o, inferred) for s, p, o in ToRdflib().triples(closure.published()))
     return inferred
 
@@ -69,4 +71,3 @@ def _nothing(closure: Graph) -> list[str]:
 def _refuse(messages: list[str]) -> None:
     if messages:
         raise BuildError("the data is inconsistent with the ontology (OWL 2 RL):\n  " + "\n  ".join(messages))
-
