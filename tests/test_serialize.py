@@ -44,8 +44,10 @@ def _tricky() -> Graph:
 
 def test_lines_are_what_rdflibs_ntriples_serializer_writes() -> None:
     graph = _tricky()
-    expected = sorted(line[:-2] for line in graph.serialize(format="nt").splitlines() if line.strip())
+    stable = stable_blank_nodes(graph)  # blank nodes labelled from their content, as the lines label them
+    expected = sorted(line[:-2] for line in stable.serialize(format="nt").splitlines() if line.strip())
     assert ntriples_lines(graph) == expected
+    assert "_:b1" not in "".join(expected)
 
 
 def test_the_projects_graphs_are_written_as_rdflib_wrote_them(project_dir: Path) -> None:
@@ -54,7 +56,7 @@ def test_the_projects_graphs_are_written_as_rdflib_wrote_them(project_dir: Path)
     for graph in [sources.ontology, *sources.data.values()]:
         stable = stable_blank_nodes(graph)
         expected = sorted(line[:-2] for line in stable.serialize(format="nt").splitlines() if line.strip())
-        assert ntriples_lines(stable) == expected
+        assert ntriples_lines(graph) == expected
 
 
 def test_turtle_from_lines_reads_back_as_the_graph(tmp_path: Path) -> None:
@@ -64,7 +66,7 @@ def test_turtle_from_lines_reads_back_as_the_graph(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "@prefix region: <https://w3id.org/clustergraph/id/region/> ." in text
     assert "@prefix sh:" not in text, "a prefix the file does not use is declared"
-    assert _triples(path) == _oxigraph(graph)
+    assert _triples(path) == _oxigraph(stable_blank_nodes(graph))
     assert isomorphic(Graph().parse(path, format="turtle"), graph)
 
 

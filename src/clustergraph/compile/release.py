@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from rdflib import OWL, RDF, Graph
 
-from clustergraph.compile.canonical import canonical_turtle, stable_blank_nodes
+from clustergraph.compile.canonical import canonical_turtle
 from clustergraph.compile.progress import peak_rss_mb as rss_mb
 from clustergraph.compile.serialize import ntriples_lines, union, write_turtle
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, source_graph
@@ -83,7 +83,7 @@ def _write_artifacts(
     release.ontology.serialize(folder / "ontology.jsonld", format="json-ld", auto_compact=True)
     # Each graph once as sorted N-Triples lines; the data and inferred downloads are written from those
     # lines (the data's as the union of the sources'), not by merging the sources into one more graph.
-    lines = {name: ntriples_lines(stable_blank_nodes(graph)) for name, graph in release.named_graphs().items()}
+    lines = {name: ntriples_lines(graph) for name, graph in release.named_graphs().items()}
     data = [lines[source_graph(name)] for name in release.data]
     asserted = write_turtle(union(*data), folder / "data.ttl", PREFIXES)
     write_turtle(lines[str(INFERRED_GRAPH)], folder / "inferred.ttl", PREFIXES)

@@ -19,6 +19,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from clustergraph.compile.canonical import stable_blank_nodes
+
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 # A local name every Turtle parser reads after a prefix, without escapes (a safe part of PN_LOCAL).
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
@@ -26,20 +28,33 @@ _INDENT = "    "
 
 
 def ntriples_lines(graph: Graph) -> list[str]:
-    """The graph's triples as N-Triples lines (`s p o`, without the final ` .`), sorted."""
+    """The graph's triples as N-Triples lines (`s p o`, without the final ` .`), sorted; blank nodes
+    labelled from their content (`stable_blank_nodes`), so that the lines are the same on every run."""
+    lines, blank = _lines(graph)
+    return _lines(stable_blank_nodes(graph))[0] if blank else lines
+
+
+def _lines(graph: Graph) -> tuple[list[str], bool]:
+    """The sorted lines, and whether the graph has blank nodes."""
     text: dict[Node, str] = {}
+    blank = False
 
     def term(node: Node) -> str:
+        nonlocal blank
         found = text.get(node)
         if found is None:
             found = text[node] = _literal(node) if isinstance(node, Literal) else _resource(node)
+            blank = blank or isinstance(node, BNode)
         return found
 
-    return sorted(f"{term(s)} {term(p)} {term(o)}" for s, p, o in graph)
+    return sorted(f"{term(s)} {term(p)} {term(o)}" for s, p, o in graph), blank
 
 
 def union(*sorted_lines: Iterable[str]) -> Iterator[str]:
-    """Sorted lines of several graphs merged into the sorted lines of their union (each line once)."""
+    """Sorted lines of several graphs merged into the sorted lines of their union (each line once).
+
+    Blank nodes are labelled from their content, so two graphs' blank nodes with the same content
+    become one: a graph that means what their union means (simple entailment), with fewer triples."""
     last = None
     for line in merge(*sorted_lines):
         if line != last:
