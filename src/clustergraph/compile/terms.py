@@ -3,9 +3,9 @@ graphs the shapes, the checks and the edit tools read.
 
 Each converter keeps the terms it made: a build meets the same IRI (a class, a property, a shared
 region) thousands of times, and one dictionary look-up is cheaper than a new term. rdflib's literals
-are made with rdflib's own constructor, so they are normalized as its Turtle parser would (`"01"^^xsd:integer`
-reads as `"1"`); a plain string (`xsd:string`) is an rdflib literal without datatype, as rdflib reads
-one, and a language tag is kept as written (rdflib's parser, too, does not lowercase it).
+are made with rdflib's own constructor, so they are normalized as its Turtle parser would
+(`"01"^^xsd:integer` reads as `"1"`), and a plain string (`xsd:string`) is an rdflib literal without
+datatype, as rdflib reads one.
 """
 
 from __future__ import annotations
