@@ -23,7 +23,7 @@ from rdflib import OWL, RDF, Graph
 
 from clustergraph.compile.canonical import canonical_turtle
 from clustergraph.compile.progress import peak_rss_mb as rss_mb
-from clustergraph.compile.serialize import ntriples_lines, union, write_turtle
+from clustergraph.compile.serialize import compact_jsonld, ntriples_lines, union, write_rdfxml, write_turtle
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, source_graph
 from clustergraph.release_format import CURRENT, DATASET_FILE, DIGEST_LENGTH, LINKS, MANIFEST_FILE
 
@@ -79,11 +79,11 @@ def _write_artifacts(
 ) -> dict[str, Any]:
     started = time.perf_counter()
     (folder / "ontology.ttl").write_text(canonical_turtle(release.ontology), encoding="utf-8")
-    release.ontology.serialize(folder / "ontology.owl", format="xml")
-    release.ontology.serialize(folder / "ontology.jsonld", format="json-ld", auto_compact=True)
+    (folder / "ontology.jsonld").write_text(compact_jsonld(release.ontology), encoding="utf-8")
     # Each graph once as sorted N-Triples lines; the data and inferred downloads are written from those
     # lines (the data's as the union of the sources'), not by merging the sources into one more graph.
     lines = {name: ntriples_lines(graph) for name, graph in release.named_graphs().items()}
+    write_rdfxml(lines[str(ONTOLOGY_GRAPH)], folder / "ontology.owl", PREFIXES)
     data = [lines[source_graph(name)] for name in release.data]
     asserted = write_turtle(union(*data), folder / "data.ttl", PREFIXES)
     write_turtle(lines[str(INFERRED_GRAPH)], folder / "inferred.ttl", PREFIXES)

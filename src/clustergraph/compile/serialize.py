@@ -9,6 +9,7 @@ pass groups them under the subject and their predicate, IRIs shortened by the pr
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from heapq import merge
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -86,6 +88,29 @@ def write_turtle(lines: Iterable[str], path: Path, prefixes: Mapping[str, str]) 
             turtle.write("\n" if shorten.used else "")
             shutil.copyfileobj(body, turtle)
     return count
+
+
+def write_rdfxml(lines: Iterable[str], path: Path, prefixes: Mapping[str, str]) -> None:
+    """RDF/XML from sorted N-Triples lines, one description per subject in the lines' order: the same bytes
+    on every run (rdflib's writer walks a set, whose order changes from one process to the next)."""
+    triples = ox.parse("".join(f"{line} .\n" for line in lines), format=ox.RdfFormat.N_TRIPLES)
+    with path.open("wb") as output:
+        ox.serialize(triples, output, format=ox.RdfFormat.RDF_XML, prefixes=dict(prefixes))
+
+
+def compact_jsonld(graph: Graph) -> str:
+    """rdflib's JSON-LD compacted with the graph's prefixes, its unordered arrays sorted and its blank nodes
+    labelled from their content: the same text on every run. `@list` arrays (RDF lists) keep their order."""
+    document = json.loads(stable_blank_nodes(graph).serialize(format="json-ld", auto_compact=True))
+    return json.dumps(_ordered(document), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _ordered(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: [_ordered(v) for v in item] if key == "@list" else _ordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_ordered(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
 
 
 class _Shortener:
