@@ -61,7 +61,7 @@ def _rdflib_graph(quads: Iterable[ox.Quad | ox.Triple], name: object) -> Graph:
     terms = ToRdflib()
     graph = Graph()
     for quad in quads:
-        if name is None or (isinstance(quad, ox.Quad) and quad.graph_name.value == str(name)):
+        if name is None or (isinstance(quad, ox.Quad) and quad.graph_name == ox.NamedNode(str(name))):
             graph.add(next(terms.triples([quad])))
     return graph
 
