@@ -1,5 +1,5 @@
-"""A pool's free slots: handed out first come, first served, to threads and coroutines alike, and
-never lost when a waiter gives up or is cancelled."""
+"""A pool's free slots: waiters served first come, first served, threads and coroutines alike; a free
+slot taken is the one given back last; none lost when a waiter gives up or is cancelled."""
 
 from __future__ import annotations
 
@@ -28,9 +28,21 @@ def test_a_free_slot_is_taken_at_once_by_a_thread_and_by_a_coroutine() -> None:
     slots: Slots[str] = Slots()
     slots.put("a")
     slots.put("b")
-    assert slots.take(POLL_S, never) == "a"
-    assert on_fresh_loop(lambda: slots.take_async(POLL_S, never)) == "b"
+    assert slots.take(POLL_S, never) == "b"
+    assert on_fresh_loop(lambda: slots.take_async(POLL_S, never)) == "a"
     assert slots.free() == []
+
+
+def test_the_free_slot_given_back_last_is_taken_first() -> None:
+    """One client's queries in a row go to the same worker, whose caches are still warm."""
+    slots: Slots[str] = Slots()
+    for name in ("a", "b", "c"):
+        slots.put(name)
+    taken = [slots.take(POLL_S, never) for _ in range(2)]
+    assert taken == ["c", "b"]
+    slots.put("c")
+    assert slots.take(POLL_S, never) == "c"
+    assert slots.free() == ["a"]
 
 
 def test_a_slot_given_back_goes_to_the_longest_waiter_thread_or_coroutine() -> None:
