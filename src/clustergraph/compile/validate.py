@@ -186,13 +186,8 @@ def _native_shacl(
     source graph. Where a result's shape gives no sh:message, pyshacl writes a text of its own; that
     part (the merged data, or the one source) is then validated again by pyshacl, whose report is the
     one of record."""
-    store = ox.Store()
-    schema = ox.BlankNode()
-    store.extend(shacl.quads(ontology, schema))
-    graphs = {name: ox.BlankNode() for name in data}
-    for name, graph in data.items():
-        store.extend(shacl.quads(graph, graphs[name]))
-    found = list(shacl.run(store, shacl.ShapeCompiler(shapes).checks(), data=[schema, *graphs.values()]))
+    store = shacl.SourceStore(ontology, data)
+    found = store.merged(shapes)
     if all(result.check.messages for result in found):
         report = ValidationReport(tuple(_native_violation(r, shapes, origins) for r in found))
     else:
@@ -200,10 +195,7 @@ def _native_shacl(
         for graph in data.values():
             merged += graph
         report = _run_shacl(merged, shapes, ontology=ontology, advanced=False, origins=origins)
-    per_source = shacl.ShapeCompiler(per_source_shapes).checks()
-    found = list(shacl.run(store, per_source, per_graph=list(graphs.values())))
-    for name, graph_name in graphs.items():
-        results = [result for result in found if result.graph == graph_name]
+    for name, results in store.per_source(per_source_shapes).items():
         where = source_origins.get(name, origins)
         if all(result.check.messages for result in results):
             report += ValidationReport(tuple(_native_violation(r, per_source_shapes, where) for r in results))

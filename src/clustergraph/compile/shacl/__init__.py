@@ -13,18 +13,19 @@ graph): targets and sh:class reach instances through rdfs:subClassOf* in the dat
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
+from rdflib.term import Identifier
 
 from clustergraph.compile.shacl.compiler import COMPONENTS, INTEGER_TYPES, OPAQUE, Check, Kind, ShapeCompiler
 from clustergraph.store.terms import rdflib_to_oxigraph
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
-__all__ = ["COMPONENTS", "Check", "Result", "ShapeCompiler", "quads", "run", "stored_term"]
+__all__ = ["COMPONENTS", "Check", "Result", "ShapeCompiler", "SourceStore", "quads", "run", "stored_term"]
 _OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
@@ -39,6 +40,35 @@ class Result:
     graph: ox.NamedNode | ox.BlankNode | None
 
 
+class SourceStore:
+    """The ontology and the sources together in one graph, and each source again in a graph of its own,
+    in one in-memory store, ready for `run`. The union is one graph, not a query's default graph made of
+    each source's: over 30 sources, Oxigraph answered the shapes ten times faster so."""
+
+    def __init__(self, ontology: Graph, data: Mapping[str, Graph]) -> None:
+        self.store = ox.Store()
+        self.union = ox.BlankNode()
+        self.store.extend(quads(ontology, self.union))
+        self.graphs = {name: ox.BlankNode() for name in data}
+        for name, graph in data.items():
+            own = list(quads(graph, self.graphs[name]))
+            self.store.extend(own)
+            self.store.extend(ox.Quad(q.subject, q.predicate, q.object, self.union) for q in own)
+        self._names: dict[ox.NamedNode | ox.BlankNode, str] = {graph: name for name, graph in self.graphs.items()}
+
+    def merged(self, shapes: Graph) -> list[Result]:
+        """The results of `shapes` over the ontology and every source together, as pyshacl's `ont_graph`."""
+        return list(run(self.store, ShapeCompiler(shapes).checks(), data=[self.union]))
+
+    def per_source(self, shapes: Graph) -> dict[str, list[Result]]:
+        """The results of `shapes` within each source graph on its own, without the ontology."""
+        found: dict[str, list[Result]] = {name: [] for name in self.graphs}
+        for result in run(self.store, ShapeCompiler(shapes).checks(), per_graph=list(self.graphs.values())):
+            assert result.graph is not None
+            found[self._names[result.graph]].append(result)
+        return found
+
+
 def quads(graph: Graph, name: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
     """`graph` in the validation store's form: blank nodes keep their ids (so that a blank focus finds
     its file), and a literal of a type derived from xsd:integer keeps its type (see `INTEGER_TYPES`)."""
@@ -47,6 +77,7 @@ def quads(graph: Graph, name: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
         if isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype) in INTEGER_TYPES:
             value: _OxTerm = ox.Literal(str(obj), datatype=ox.NamedNode(INTEGER_TYPES[str(obj.datatype)]))
         else:
+            assert isinstance(obj, Identifier)
             value = rdflib_to_oxigraph(obj)
         yield ox.Quad(resource, ox.NamedNode(str(predicate)), value, name)
 

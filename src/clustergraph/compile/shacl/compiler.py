@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from itertools import count
 
-import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
@@ -34,10 +33,10 @@ from clustergraph.store.terms import rdflib_to_oxigraph
 # Oxigraph stores a literal of any type derived from xsd:integer (xsd:positiveInteger, xsd:int, …) as
 # xsd:integer, and SHACL's sh:datatype must tell them apart: the validation store gives those literals an
 # opaque datatype of their own (`INTEGER_TYPES`), and the queries and results map it back.
-_INTEGER_DERIVED = (
-    "nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
-    "unsignedLong unsignedInt unsignedShort unsignedByte"
-).split()
+_INTEGER_DERIVED = [
+    *("nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger"),
+    *("long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"),
+]
 OPAQUE = "urn:x-clustergraph:shacl:datatype:"
 INTEGER_TYPES = {str(XSD[name]): OPAQUE + name for name in _INTEGER_DERIVED}
 _TYPE_OF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
@@ -72,7 +71,9 @@ class Check:
         if self.kind is Kind.VALUE:
             return f"SELECT DISTINCT {graph}?focus ?value WHERE {{ {where} }}"
         group = f"{graph}?focus" + (" (LCASE(LANG(?value)) AS ?lang)" if self.kind is Kind.LANGUAGE else "")
-        return f"SELECT {graph}?focus WHERE {{ {where} }} GROUP BY {group} HAVING (COUNT(DISTINCT ?value) {self.having})"
+        return (
+            f"SELECT {graph}?focus WHERE {{ {where} }} GROUP BY {group} HAVING (COUNT(DISTINCT ?value) {self.having})"
+        )
 
 
 # Parameters a shape may have that declare no constraint of their own.
@@ -172,9 +173,13 @@ class ShapeCompiler:
     # -- top level -------------------------------------------------------------------------------
 
     def _target(self, shape: Node) -> str:
-        parts = [f"{{ ?focus {_TYPE_OF} {_term(c)} . }}" for c in sorted(self.shapes.objects(shape, SH.targetClass))]
-        parts += [f"{{ ?focus {_term(p)} [] . }}" for p in sorted(self.shapes.objects(shape, SH.targetSubjectsOf))]
-        return " UNION ".join(parts)
+        parts = [
+            f"{{ ?focus {_TYPE_OF} {_term(c)} . }}" for c in sorted(self.shapes.objects(shape, SH.targetClass), key=str)
+        ]
+        parts += [
+            f"{{ ?focus {_term(p)} [] . }}" for p in sorted(self.shapes.objects(shape, SH.targetSubjectsOf), key=str)
+        ]
+        return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
 
     def _node_checks(self, shape: Node, target: str) -> list[Check]:
         if self._path(shape) is not None:
@@ -229,9 +234,7 @@ class ShapeCompiler:
             checks.append(self._check(shape, "qualifiedMaxCount", Kind.FOCUS, path, body, f"> {most}"))
         return checks
 
-    def _check(
-        self, shape: Node, component: str, kind: Kind, path: _Path | None, body: str, having: str = ""
-    ) -> Check:
+    def _check(self, shape: Node, component: str, kind: Kind, path: _Path | None, body: str, having: str = "") -> Check:
         severity = self.shapes.value(shape, SH.severity)
         return Check(
             shape=shape,
@@ -251,7 +254,7 @@ class ShapeCompiler:
         self._refuse_unknown(shape)
         for parameter in _TARGETS | {SH.property, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape}:
             if (shape, parameter, None) in self.shapes:
-                raise self._refusal(shape, _local(parameter), "not implemented inside sh:or, sh:xone, sh:not or sh:qualifiedValueShape")
+                raise self._refusal(shape, _local(parameter), "not implemented inside another shape's constraint")
         path = self._path(shape)
         if path is None:
             parts = [expression for _, expression in self._value_components(shape, var)]
@@ -278,11 +281,13 @@ class ShapeCompiler:
             SH.pattern: self._pattern,
             SH.minInclusive: lambda _, m, v: f"(isLiteral({v}) && {_numeric(v)} >= {_term(m)})",
             SH.maxInclusive: lambda _, m, v: f"(isLiteral({v}) && {_numeric(v)} <= {_term(m)})",
-            SH["or"]: lambda s, members, v: "(" + " || ".join(self._conforms(m, v) for m in self._list(s, members)) + ")",
+            SH["or"]: lambda s, members, v: (
+                "(" + " || ".join(self._conforms(m, v) for m in self._list(s, members)) + ")"
+            ),
             SH["not"]: lambda _, member, v: f"!{self._conforms(member, v)}",
-            SH.xone: lambda s, members, v: "("
-            + " + ".join(f"IF({self._conforms(m, v)}, 1, 0)" for m in self._list(s, members))
-            + ") = 1",
+            SH.xone: lambda s, members, v: (
+                "(" + " + ".join(f"IF({self._conforms(m, v)}, 1, 0)" for m in self._list(s, members)) + ") = 1"
+            ),
         }
         found = []
         for parameter, name in _VALUE_PARAMETERS.items():
@@ -294,7 +299,7 @@ class ShapeCompiler:
         return found
 
     def _node_kind(self, shape: Node, kind: Node, var: str) -> str:
-        if kind not in _NODE_KINDS:
+        if not isinstance(kind, URIRef) or kind not in _NODE_KINDS:
             raise self._refusal(shape, "nodeKind", f"unknown node kind {kind}")
         return _NODE_KINDS[kind].format(v=var)
 
@@ -351,8 +356,14 @@ class ShapeCompiler:
                 raise self._refusal(shape, _local(predicate), "the native validator does not implement it")
 
     def _refusal(self, shape: Node, component: str, why: str) -> BuildError:
-        name = shape.n3(self.shapes.namespace_manager) if isinstance(shape, URIRef | BNode) else str(shape)
-        return BuildError(f"SHACL shape {name}, sh:{component}: {why}; validate with pyshacl (CLUSTERGRAPH_VALIDATOR=pyshacl)")
+        parent = self.shapes.value(None, SH.property, shape) if isinstance(shape, BNode) else None
+        name = self._name(shape) if parent is None else f"{self._name(parent)} (a property shape of it)"
+        return BuildError(
+            f"SHACL shape {name}, sh:{component}: {why}; validate with pyshacl (CLUSTERGRAPH_VALIDATOR=pyshacl)"
+        )
+
+    def _name(self, shape: Node) -> str:
+        return shape.n3(self.shapes.namespace_manager) if isinstance(shape, URIRef | BNode) else str(shape)
 
 
 def _numeric(var: str) -> str:
