@@ -3,7 +3,10 @@
 Two kinds of rule run here:
 
 - SHACL shapes (`shapes/data.ttl` over the data, `shapes/ontology.ttl` over the ontology), run by
-  pyshacl. The ontology goes to pyshacl as `ont_graph`, never merged into the data by us.
+  pyshacl, the validator of record. The ontology goes to pyshacl as `ont_graph`, never merged into the
+  data by us. Over the sources (`validate_sources`), the native engine in `shacl` runs the data's shapes
+  by default, behind a cross-check against pyshacl; the ontology's shapes (SPARQL targets) stay with
+  pyshacl, one small call.
 - Quality checks that SHACL cannot easily say (`queries/checks/*-violation.rq`): SELECT queries that
   must return no rows. Each row binds `?focus` and `?message`, and `?path` and `?value` where they
   help. They run over the union of the ontology and the *asserted* data (not the reasoner's output),
@@ -159,10 +162,7 @@ def validate_sources(
     with pyshacl, the validator of record, or with the native engine cross-checked against it (`shacl`).
     """
     if validator == "pyshacl":
-        merged = Graph()
-        for graph in data.values():
-            merged += graph
-        report = _run_shacl(merged, shapes, ontology=ontology, advanced=False, origins=origins)
+        report = _run_shacl(_merged(data), shapes, ontology=ontology, advanced=False, origins=origins)
         for name, graph in data.items():
             where = source_origins.get(name, origins)
             report += _run_shacl(graph, per_source_shapes, ontology=None, advanced=False, origins=where)
@@ -191,10 +191,7 @@ def _native_shacl(
     if all(result.check.messages for result in found):
         report = ValidationReport(tuple(_native_violation(r, shapes, origins) for r in found))
     else:
-        merged = Graph()
-        for graph in data.values():
-            merged += graph
-        report = _run_shacl(merged, shapes, ontology=ontology, advanced=False, origins=origins)
+        report = _run_shacl(_merged(data), shapes, ontology=ontology, advanced=False, origins=origins)
     for name, results in store.per_source(per_source_shapes).items():
         where = source_origins.get(name, origins)
         if all(result.check.messages for result in results):
@@ -202,6 +199,13 @@ def _native_shacl(
         else:
             report += _run_shacl(data[name], per_source_shapes, ontology=None, advanced=False, origins=where)
     return report
+
+
+def _merged(data: Mapping[str, Graph]) -> Graph:
+    merged = Graph()
+    for graph in data.values():
+        merged += graph
+    return merged
 
 
 def _native_violation(result: shacl.Result, shapes: Graph, origins: Mapping[Node, str]) -> Violation:
