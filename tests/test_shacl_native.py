@@ -12,6 +12,7 @@ import pytest
 from benchmarks.synthetic import generate_project
 from rdflib import Graph
 
+from clustergraph.cli import main
 from clustergraph.compile import shacl
 from clustergraph.compile.load import Sources, load_project
 from clustergraph.compile.validate import ValidationReport, validate_sources
@@ -127,3 +128,21 @@ def test_a_shape_without_a_message_gets_pyshacls_own_text(project_dir: Path) -> 
     sources.shapes = silent
     report = assert_same_report(sources)
     assert report.violations and all(v.message != "(no message)" for v in report.violations)
+
+
+def test_clustergraph_validate_reports_the_same_with_either_validator(
+    project_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix cg: <https://w3id.org/clustergraph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/clustergraph/id/region/nowhere> a cg:Region ; rdfs:label "Nowhere", "Nirgendwo"@de .\n',
+        encoding="utf-8",
+    )
+    errors = {}
+    for validator in ("native", "pyshacl"):
+        assert main(["--project", str(project_dir), "validate", "--validator", validator, str(bad)]) == 1
+        errors[validator] = capsys.readouterr().err
+    assert errors["native"] == errors["pyshacl"]
+    assert "focus: region:nowhere" in errors["native"] and "bad.ttl" in errors["native"]

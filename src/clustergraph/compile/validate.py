@@ -77,13 +77,16 @@ class Violation:
         ]
         return "\n".join(lines)
 
-    def sort_key(self) -> tuple[int, str, str, str, str]:
+    def sort_key(self) -> tuple[int, str, str, str, str, str, str]:
+        """Every field, so that a report renders the same whichever validator found it in whatever order."""
         return (
             _SEVERITY_ORDER.get(self.severity, 3),
             self.file or "",
             self.focus,
             self.path or "",
             self.message,
+            self.value or "",
+            self.source,
         )
 
 
