@@ -135,13 +135,15 @@ class Injector:
         if name == "nodeKind":
             return [Literal("a literal")] if obj in {SH.IRI, SH.BlankNodeOrIRI} else [self._fresh()]
         if name == "datatype":
-            values: list[Node] = [Literal("plain") if obj != XSD.string else Literal("tagged", lang="en")]
+            values: list[Node] = [Literal("plain") if obj != XSD.string else Literal("tagged", lang="en-GB")]
+            if obj == RDF.langString:
+                values.append(Literal("typed", datatype=XSD.string))
             if isinstance(obj, URIRef) and obj in _INTEGER_TYPES:
                 values += [Literal(lexical, datatype=obj) for lexical in ("abc", "0", "-1")]
                 values.append(Literal("7", datatype=XSD.decimal))
             return values
         if name == "languageIn":
-            return [Literal("deutsch", lang="de"), Literal("no language")]
+            return [Literal("deutsch", lang="de"), Literal("Deutsch", lang="DE-AT"), Literal("no language")]
         if name == "pattern":
             return [Literal("does not match"), URIRef(f"{EXAMPLE}does-not-match")]
         if name == "minInclusive":

@@ -192,13 +192,13 @@ def _native_shacl(
     store = shacl.SourceStore(ontology, data)
     found = store.merged(shapes)
     if all(result.check.messages for result in found):
-        report = ValidationReport(tuple(_native_violation(r, shapes, origins) for r in found))
+        report = ValidationReport(tuple(_native_violation(store, r, shapes, origins) for r in found))
     else:
         report = _run_shacl(_merged(data), shapes, ontology=ontology, advanced=False, origins=origins)
     for name, results in store.per_source(per_source_shapes).items():
         where = source_origins.get(name, origins)
         if all(result.check.messages for result in results):
-            report += ValidationReport(tuple(_native_violation(r, per_source_shapes, where) for r in results))
+            report += ValidationReport(tuple(_native_violation(store, r, per_source_shapes, where) for r in results))
         else:
             report += _run_shacl(data[name], per_source_shapes, ontology=None, advanced=False, origins=where)
     return report
@@ -211,9 +211,11 @@ def _merged(data: Mapping[str, Graph]) -> Graph:
     return merged
 
 
-def _native_violation(result: shacl.Result, shapes: Graph, origins: Mapping[Node, str]) -> Violation:
-    focus = _from_oxigraph(result.focus)
-    value = None if result.value is None else _from_oxigraph(result.value)
+def _native_violation(
+    store: shacl.SourceStore, result: shacl.Result, shapes: Graph, origins: Mapping[Node, str]
+) -> Violation:
+    focus = store.as_written(result.focus) or _from_oxigraph(result.focus)
+    value = None if result.value is None else store.as_written(result.value) or _from_oxigraph(result.value)
     return Violation(
         file=origins.get(focus) if focus is not None else None,
         focus=_term_text(focus),

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
+from rdflib import XSD, BNode, Graph, Literal
 from rdflib.term import Identifier
 
 from clustergraph.compile.shacl.compiler import COMPONENTS, INTEGER_TYPES, OPAQUE, Check, Kind, ShapeCompiler
@@ -47,14 +47,19 @@ class SourceStore:
 
     def __init__(self, ontology: Graph, data: Mapping[str, Graph]) -> None:
         self.store = ox.Store()
+        self.spelled: dict[_OxTerm, Literal] = {}
         self.union = ox.BlankNode()
-        self.store.extend(quads(ontology, self.union))
+        self.store.extend(quads(ontology, self.union, self.spelled))
         self.graphs = {name: ox.BlankNode() for name in data}
         for name, graph in data.items():
-            own = list(quads(graph, self.graphs[name]))
+            own = list(quads(graph, self.graphs[name], self.spelled))
             self.store.extend(own)
             self.store.extend(ox.Quad(q.subject, q.predicate, q.object, self.union) for q in own)
         self._names: dict[ox.NamedNode | ox.BlankNode, str] = {graph: name for name, graph in self.graphs.items()}
+
+    def as_written(self, term: _OxTerm) -> Literal | None:
+        """The literal as the data spells it, where Oxigraph spells it otherwise (see `quads`)."""
+        return self.spelled.get(term)
 
     def merged(self, shapes: Graph) -> list[Result]:
         """The results of `shapes` over the ontology and every source together, as pyshacl's `ont_graph`."""
@@ -69,9 +74,11 @@ class SourceStore:
         return found
 
 
-def quads(graph: Graph, name: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
+def quads(graph: Graph, name: ox.NamedNode | ox.BlankNode, spelled: dict[_OxTerm, Literal]) -> Iterator[ox.Quad]:
     """`graph` in the validation store's form: blank nodes keep their ids (so that a blank focus finds
-    its file), and a literal of a type derived from xsd:integer keeps its type (see `INTEGER_TYPES`)."""
+    its file), and a literal of a type derived from xsd:integer keeps its type (see `INTEGER_TYPES`).
+    Oxigraph lower-cases language tags and drops an explicit ^^xsd:string; `spelled` keeps such literals
+    as written, so that a report shows the value pyshacl shows."""
     for subject, predicate, obj in graph:
         resource = ox.BlankNode(str(subject)) if isinstance(subject, BNode) else ox.NamedNode(str(subject))
         if isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype) in INTEGER_TYPES:
@@ -79,6 +86,10 @@ def quads(graph: Graph, name: ox.NamedNode | ox.BlankNode) -> Iterator[ox.Quad]:
         else:
             assert isinstance(obj, Identifier)
             value = rdflib_to_oxigraph(obj)
+            if isinstance(obj, Literal) and (
+                obj.datatype == XSD.string or (obj.language or "").lower() != (obj.language or "")
+            ):
+                spelled.setdefault(value, obj)
         yield ox.Quad(resource, ox.NamedNode(str(predicate)), value, name)
 
 
