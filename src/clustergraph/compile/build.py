@@ -153,7 +153,7 @@ def check(
 
     Components are validated in batches of about `batch_triples` (all at once without it), as they are
     reasoned over: SHACL judges each node by its own component's triples, so a batch finds what the
-    whole would, and a pyshacl call's cost stays bounded however many sources there are."""
+    whole would, and a validator call's cost stays bounded however many sources there are."""
     cache = cache or Cache(None)
     report = validate_ontology(sources.ontology, shapes=sources.shapes)
     todo = [c for c in groups if not cache.conforms(c)] if groups is not None else [_everything(sources)]

@@ -109,6 +109,16 @@ _PARAMETERS = {
     SH.qualifiedMinCount,
     SH.qualifiedMaxCount,
 }
+# Parameters that count or compare a focus node's values: only a property shape at the top has them
+# (inside another shape's constraint, only sh:minCount 1 is implemented).
+_COUNTING = {
+    SH.minCount,
+    SH.maxCount,
+    SH.uniqueLang,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+}
 COMPONENTS = frozenset(
     [*_VALUE_PARAMETERS.values(), "minCount", "maxCount", "uniqueLang", "qualifiedMinCount", "qualifiedMaxCount"]
 )
@@ -184,7 +194,7 @@ class ShapeCompiler:
     def _node_checks(self, shape: Node, target: str) -> list[Check]:
         if self._path(shape) is not None:
             raise self._refusal(shape, "path", "a shape with targets must be a node shape here")
-        for parameter in (SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape):
+        for parameter in _COUNTING:
             if (shape, parameter, None) in self.shapes:
                 raise self._refusal(shape, _local(parameter), "it needs a path (a property shape)")
         return [
@@ -252,7 +262,7 @@ class ShapeCompiler:
     def _conforms(self, shape: Node, var: str) -> str:
         """A boolean expression, never an error: true when the node bound to `var` conforms to `shape`."""
         self._refuse_unknown(shape)
-        for parameter in _TARGETS | {SH.property, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape}:
+        for parameter in _TARGETS | _COUNTING - {SH.minCount} | {SH.property}:
             if (shape, parameter, None) in self.shapes:
                 raise self._refusal(shape, _local(parameter), "not implemented inside another shape's constraint")
         path = self._path(shape)
