@@ -42,21 +42,17 @@ class Injector:
     def __post_init__(self) -> None:
         self._numbers = count(1)
 
-    def inject_all(self) -> list[tuple[Node, str]]:
-        """Break every constraint of every targeted shape; returns (shape, parameter) for each injection."""
-        done = []
+    def inject_all(self) -> None:
+        """Break every constraint of every targeted shape."""
         for shape in sorted(
             {s for p in (SH.targetClass, SH.targetSubjectsOf) for s in self.shapes.subjects(p)}, key=str
         ):
             for name, obj in self._constraints(shape):
                 self._break(shape, None, name, obj)
-                done.append((shape, name))
             for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
                 path = self._path(prop)
                 for name, obj in self._constraints(prop):
                     self._break(shape, (prop, path), name, obj)
-                    done.append((prop, name))
-        return done
 
     # -- what a shape constrains -------------------------------------------------------------------
 
