@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from clustergraph.errors import ClusterGraphError, ValidationFailed
-from clustergraph.settings import Reasoner, Settings
+from clustergraph.settings import Reasoner, Settings, Validator
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -37,7 +37,12 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
     try:
         cache = None if args.full else settings.cache_path
         result = build(
-            settings.project_dir, settings.release_path, reasoner=reasoner, progress=progress, cache_dir=cache
+            settings.project_dir,
+            settings.release_path,
+            reasoner=reasoner,
+            progress=progress,
+            cache_dir=cache,
+            validator=args.validator or settings.validator,
         )
     finally:
         progress.close()
@@ -61,7 +66,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     from clustergraph.compile.build import validate_files
 
-    report = validate_files(settings.project_dir, args.files)
+    report = validate_files(settings.project_dir, args.files, args.validator or settings.validator)
     if report.conforms:
         print(f"{len(args.files)} file(s) conform")
         return EXIT_OK
@@ -193,6 +198,14 @@ def _tabular_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     templates.set_defaults(run=_templates)
 
 
+def _validator_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--validator",
+        choices=typing.get_args(Validator),
+        help=f"{Settings.model_fields['validator'].description} (default: $CLUSTERGRAPH_VALIDATOR or native)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clustergraph", description="A knowledge graph of regional cluster policy.")
     parser.add_argument(
@@ -210,10 +223,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"{Settings.model_fields['reasoner'].description} (default: $CLUSTERGRAPH_REASONER or native)",
     )
     build.add_argument("--full", action="store_true", help="redo every source, ignoring the build cache")
+    _validator_option(build)
     build.set_defaults(run=_build)
 
     validate = commands.add_parser("validate", help="validate extra Turtle files against the shapes")
     validate.add_argument("files", nargs="+", type=Path)
+    _validator_option(validate)
     validate.set_defaults(run=_validate)
 
     query = commands.add_parser("query", help="run a .rq file on the built graph")

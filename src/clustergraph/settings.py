@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Reasoner = Literal["native", "owlrl"]
+Validator = Literal["native", "pyshacl"]
 
 
 class Settings(BaseSettings):
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
     reasoner: Reasoner = Field(
         default="native",
         description="native: OWL 2 RL rules run inside Oxigraph; owlrl: the slow reference it is tested against.",
+    )
+    validator: Validator = Field(
+        default="native",
+        description="native: the SHACL shapes run as SPARQL inside Oxigraph; pyshacl: the validator of record "
+        "it is tested against.",
     )
     batch_triples: int = Field(
         default=50_000,

@@ -31,7 +31,7 @@ from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release, write_release
 from clustergraph.compile.validate import ValidationReport, refuse_derived_merges, validate_ontology, validate_sources
 from clustergraph.namespaces import bind_prefixes
-from clustergraph.settings import Reasoner, get_settings
+from clustergraph.settings import Reasoner, Validator, get_settings
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,14 @@ def build(
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     batch_triples: int | None = None,
+    validator: Validator | None = None,
 ) -> BuildResult:
     """Compile `project_dir` into a new release version under `release_dir`.
 
     With a `cache_dir`, components of sources whose inputs did not change are neither reasoned over
     nor validated again (see `incremental`); the reference reasoner never uses the cache. The others
-    are reasoned over and validated in batches of about `batch_triples` asserted triples (settings).
+    are reasoned over and validated in batches of about `batch_triples` asserted triples, by `validator`
+    (both from the settings unless given).
     """
     batch = batch_triples or get_settings().batch_triples
     watch = _Stopwatch(progress or Quiet())
@@ -92,7 +94,7 @@ def build(
         inferred, reasoned = _reason(sources, grouping, cache, reasoner, watch.progress, batch)
     with watch.phase("validate", total=len(groups)):
         refuse_derived_merges(inferred)
-        validated = check(sources, project_dir, groups, cache, watch.progress, batch)[1]
+        validated = check(sources, project_dir, groups, cache, watch.progress, batch, validator)[1]
         contested = contested_values(sources.data, single_valued_properties(sources.per_source_shapes))
     release = Release(
         ontology=sources.ontology,
@@ -144,6 +146,7 @@ def check(
     cache: Cache | None = None,
     progress: Progress | None = None,
     batch_triples: int | None = None,
+    validator: Validator | None = None,
 ) -> tuple[ValidationReport, int]:
     """Validate the ontology and each component's sources: the shapes over the component's data together
     (so that links between its sources resolve), the per-source shapes and the quality checks in each
@@ -152,7 +155,7 @@ def check(
 
     Components are validated in batches of about `batch_triples` (all at once without it), as they are
     reasoned over: SHACL judges each node by its own component's triples, so a batch finds what the
-    whole would, and a pyshacl call's cost stays bounded however many sources there are."""
+    whole would, and a validator call's cost stays bounded however many sources there are."""
     cache = cache or Cache(None)
     report = validate_ontology(sources.ontology, shapes=sources.shapes)
     todo = [c for c in groups if not cache.conforms(c)] if groups is not None else [_everything(sources)]
@@ -162,7 +165,7 @@ def check(
             if component not in done:
                 progress.step(_name(component))
     for batch in batches(todo, _sizes(sources), batch_triples or sum(_sizes(sources).values())):
-        part = _validate_sources(sources, project_dir, [name for c in batch for name in c.sources])
+        part = _validate_sources(sources, project_dir, [name for c in batch for name in c.sources], validator)
         if part.conforms:
             for component in batch:
                 cache.keep_conforms(component)
@@ -186,14 +189,16 @@ def _name(component: Component) -> str:
     return ", ".join(component.sources) if len(component.sources) <= 3 else f"{len(component.sources)} sources"
 
 
-def validate_files(project_dir: Path, files: Sequence[Path]) -> ValidationReport:
+def validate_files(project_dir: Path, files: Sequence[Path], validator: Validator | None = None) -> ValidationReport:
     """Validate extra Turtle together with the repository's data, so links to existing resources resolve."""
     sources = load_project(project_dir)
     sources.add_source("<validated files>", files, project_dir)
-    return _validate_sources(sources, project_dir, sorted(sources.data))
+    return _validate_sources(sources, project_dir, sorted(sources.data), validator)
 
 
-def _validate_sources(sources: Sources, project_dir: Path, names: Sequence[str]) -> ValidationReport:
+def _validate_sources(
+    sources: Sources, project_dir: Path, names: Sequence[str], validator: Validator | None
+) -> ValidationReport:
     return validate_sources(
         {name: sources.data[name] for name in names},
         ontology=sources.ontology,
@@ -202,4 +207,5 @@ def _validate_sources(sources: Sources, project_dir: Path, names: Sequence[str])
         origins=sources.origins,
         source_origins=sources.source_origins,
         checks_dir=project_dir / "queries" / "checks",
+        validator=validator or get_settings().validator,
     )

@@ -3,7 +3,10 @@
 Two kinds of rule run here:
 
 - SHACL shapes (`shapes/data.ttl` over the data, `shapes/ontology.ttl` over the ontology), run by
-  pyshacl. The ontology goes to pyshacl as `ont_graph`, never merged into the data by us.
+  pyshacl, the validator of record. The ontology goes to pyshacl as `ont_graph`, never merged into the
+  data by us. Over the sources (`validate_sources`), the native engine in `shacl` runs the data's shapes
+  by default, behind a cross-check against pyshacl; the ontology's shapes (SPARQL targets) stay with
+  pyshacl, one small call.
 - Quality checks that SHACL cannot easily say (`queries/checks/*-violation.rq`): SELECT queries that
   must return no rows. Each row binds `?focus` and `?message`, and `?path` and `?value` where they
   help. They run over the union of the ontology and the *asserted* data (not the reasoner's output),
@@ -32,9 +35,11 @@ from pyshacl import validate as shacl_validate
 from rdflib import OWL, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from clustergraph.compile import shacl
 from clustergraph.errors import BuildError, ValidationFailed
 from clustergraph.namespaces import SH, curie
 from clustergraph.queries import NamedQuery, parse_named_query
+from clustergraph.settings import Validator
 from clustergraph.store.terms import rdflib_to_oxigraph as to_oxigraph
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -72,13 +77,16 @@ class Violation:
         ]
         return "\n".join(lines)
 
-    def sort_key(self) -> tuple[int, str, str, str, str]:
+    def sort_key(self) -> tuple[int, str, str, str, str, str, str]:
+        """Every field, so that a report renders the same whichever validator found it in whatever order."""
         return (
             _SEVERITY_ORDER.get(self.severity, 3),
             self.file or "",
             self.focus,
             self.path or "",
             self.message,
+            self.value or "",
+            self.source,
         )
 
 
@@ -148,22 +156,75 @@ def validate_sources(
     origins: Mapping[Node, str],
     source_origins: Mapping[str, Mapping[Node, str]],
     checks_dir: Path | None = None,
+    validator: Validator = "native",
 ) -> ValidationReport:
     """Shapes over the merged sources; per-source shapes and quality checks within each source graph.
 
     `origins` says where each subject is first defined overall, `source_origins` within each source, so
-    that a violation found in one source names that source's file and line.
+    that a violation found in one source names that source's file and line. `validator` runs the shapes
+    with pyshacl, the validator of record, or with the native engine cross-checked against it (`shacl`).
     """
-    merged = Graph()
-    for graph in data.values():
-        merged += graph
-    report = _run_shacl(merged, shapes, ontology=ontology, advanced=False, origins=origins)
-    for name, graph in data.items():
-        where = source_origins.get(name, origins)
-        report += _run_shacl(graph, per_source_shapes, ontology=None, advanced=False, origins=where)
+    if validator == "pyshacl":
+        report = _run_shacl(_merged(data), shapes, ontology=ontology, advanced=False, origins=origins)
+        for name, graph in data.items():
+            where = source_origins.get(name, origins)
+            report += _run_shacl(graph, per_source_shapes, ontology=None, advanced=False, origins=where)
+    else:
+        report = _native_shacl(data, ontology, shapes, per_source_shapes, origins, source_origins)
     if checks_dir is not None:
         report += _run_checks_per_source(data, ontology, checks_dir, origins, source_origins)
     return report
+
+
+def _native_shacl(
+    data: Mapping[str, Graph],
+    ontology: Graph,
+    shapes: Graph,
+    per_source_shapes: Graph,
+    origins: Mapping[Node, str],
+    source_origins: Mapping[str, Mapping[Node, str]],
+) -> ValidationReport:
+    """What `validate_sources` finds with pyshacl, found by the native engine in one store: the ontology
+    and each source in a graph of its own; the shapes over their union, the per-source shapes in each
+    source graph. Where a result's shape gives no sh:message, pyshacl writes a text of its own; that
+    part (the merged data, or the one source) is then validated again by pyshacl, whose report is the
+    one of record."""
+    store = shacl.SourceStore(ontology, data)
+    found = store.merged(shapes)
+    if all(result.check.messages for result in found):
+        report = ValidationReport(tuple(_native_violation(store, r, shapes, origins) for r in found))
+    else:
+        report = _run_shacl(_merged(data), shapes, ontology=ontology, advanced=False, origins=origins)
+    for name, results in store.per_source(per_source_shapes).items():
+        where = source_origins.get(name, origins)
+        if all(result.check.messages for result in results):
+            report += ValidationReport(tuple(_native_violation(store, r, per_source_shapes, where) for r in results))
+        else:
+            report += _run_shacl(data[name], per_source_shapes, ontology=None, advanced=False, origins=where)
+    return report
+
+
+def _merged(data: Mapping[str, Graph]) -> Graph:
+    merged = Graph()
+    for graph in data.values():
+        merged += graph
+    return merged
+
+
+def _native_violation(
+    store: shacl.SourceStore, result: shacl.Result, shapes: Graph, origins: Mapping[Node, str]
+) -> Violation:
+    focus = store.as_written(result.focus) or _from_oxigraph(result.focus)
+    value = None if result.value is None else store.as_written(result.value) or _from_oxigraph(result.value)
+    return Violation(
+        file=origins.get(focus) if focus is not None else None,
+        focus=_term_text(focus),
+        path=result.check.path,
+        message=_preferred_message(result.check.messages) or "(no message)",
+        severity=result.check.severity,
+        source=_term_text(_named_shape(shapes, result.check.shape)),
+        value=None if value is None else _term_text(value),
+    )
 
 
 def refuse_derived_merges(inferred: Graph) -> None:
@@ -280,8 +341,13 @@ def _shacl_violation(report: Graph, result: Node, shapes: Graph, origins: Mappin
 
 def _message(report: Graph, result: Node) -> str:
     """The shape's own message, in English where there are several; else pyshacl's own text."""
-    messages = sorted(report.objects(result, SH.resultMessage), key=lambda m: (_language_rank(m), str(m)))
-    return str(messages[0]) if messages else "(no message)"
+    return _preferred_message(report.objects(result, SH.resultMessage)) or "(no message)"
+
+
+def _preferred_message(messages: Iterable[Node]) -> str | None:
+    """The English message where there are several, else one without a language, else the first."""
+    ordered = sorted(messages, key=lambda m: (_language_rank(m), str(m)))
+    return str(ordered[0]) if ordered else None
 
 
 def _language_rank(message: Node) -> int:
