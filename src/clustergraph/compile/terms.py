@@ -13,24 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
-RdflibTriple = tuple[Node, Node, Node]
+from clustergraph.store.terms import OxTerm, oxigraph_to_rdflib, rdflib_to_oxigraph
+
+RdflibTriple = tuple[Identifier, Identifier, Identifier]
 
 
 class ToRdflib:
     """pyoxigraph terms and triples to rdflib's, each distinct term converted once."""
 
     def __init__(self) -> None:
-        self._terms: dict[object, Node] = {}
+        self._terms: dict[OxTerm, Identifier] = {}
 
-    def term(self, term: object) -> Node:
+    def term(self, term: OxTerm) -> Identifier:
         found = self._terms.get(term)
         if found is None:
-            found = self._terms[term] = _to_rdflib(term)
+            found = self._terms[term] = oxigraph_to_rdflib(term)
         return found
 
     def triples(self, triples: Iterable[ox.Triple | ox.Quad]) -> Iterator[RdflibTriple]:
@@ -48,35 +47,10 @@ class ToOxigraph:
     def term(self, term: Node) -> OxTerm:
         found = self._terms.get(term)
         if found is None:
-            found = self._terms[term] = _to_oxigraph(term)
+            found = self._terms[term] = rdflib_to_oxigraph(term)
         return found
 
-    def triples(self, triples: Iterable[RdflibTriple]) -> Iterator[tuple[OxTerm, OxTerm, OxTerm]]:
+    def triples(self, triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[tuple[OxTerm, OxTerm, OxTerm]]:
         term = self.term
         for s, p, o in triples:
             yield term(s), term(p), term(o)
-
-
-def _to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    raise ValueError(f"{term!r}: RDF-star triples are not part of the sources' RDF")
-
-
-def _to_oxigraph(term: Node) -> OxTerm:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
-    raise ValueError(f"{term!r}: not an RDF term")

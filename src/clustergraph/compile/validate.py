@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import OWL, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from clustergraph.compile import shacl
@@ -40,6 +40,7 @@ from clustergraph.errors import BuildError, ValidationFailed
 from clustergraph.namespaces import SH, curie
 from clustergraph.queries import NamedQuery, parse_named_query
 from clustergraph.settings import Validator
+from clustergraph.store.terms import oxigraph_to_rdflib
 from clustergraph.store.terms import rdflib_to_oxigraph as to_oxigraph
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -413,19 +414,10 @@ def _quads(graph: Graph, name: ox.BlankNode | ox.DefaultGraph) -> Iterator[ox.Qu
     """Blank nodes keep their ids, so that a blank focus still finds its file in `origins`."""
     for subject, predicate, obj in graph:
         resource = ox.BlankNode(str(subject)) if isinstance(subject, BNode) else ox.NamedNode(str(subject))
-        assert isinstance(obj, Identifier)
         yield ox.Quad(resource, ox.NamedNode(str(predicate)), to_oxigraph(obj), name)
 
 
 def _from_oxigraph(term: object) -> Identifier | None:
-    """The rdflib term for a pyoxigraph one, so that `origins` (keyed by rdflib terms) finds it."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = URIRef(term.datatype.value)
-        return Literal(term.value, datatype=None if datatype == XSD.string else datatype)
-    return None
+    """The rdflib term for a pyoxigraph one, so that `origins` (keyed by rdflib terms) finds it; None for
+    an unbound variable."""
+    return oxigraph_to_rdflib(term) if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else None

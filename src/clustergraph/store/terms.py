@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from clustergraph.store.base import Term
 
@@ -49,8 +49,32 @@ def from_oxigraph(term: OxTerm) -> Term:
     return Term("triple", str(term))
 
 
-def rdflib_to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    return to_oxigraph(from_rdflib(term))
+def rdflib_to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term for an rdflib one, made directly: a build converts every triple of every source."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
+    raise TypeError(f"cannot bind {term!r}: only IRIs, blank nodes and literals can be bound")
+
+
+def oxigraph_to_rdflib(term: OxTerm) -> URIRef | BNode | Literal:
+    """The rdflib term for a pyoxigraph one, made with rdflib's own constructors (so a literal is
+    normalized as rdflib's parser would: `"01"^^xsd:integer` reads as `"1"`); a plain string has no datatype."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"{term!r}: an RDF-star triple has no rdflib term")
 
 
 def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
