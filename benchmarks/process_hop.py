@@ -25,10 +25,11 @@ import os
 import statistics
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import ExitStack
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from benchmarks.servers import HOST, free_port, running
 from benchmarks.speed import ours_as_shipped, settle, wrk
@@ -119,8 +120,6 @@ async def _round_trip(connection: Connection, query: bytes) -> bytes:
 
 
 def _query_parameter(query_string: bytes) -> bytes:
-    from urllib.parse import parse_qs
-
     return parse_qs(query_string.decode("ascii"))["query"][0].encode("utf-8")
 
 
@@ -153,26 +152,15 @@ def measure(release: Path, rounds: int, seconds: int, work: Path) -> dict[str, A
     results: dict[str, list[dict[str, float | None]]] = {"floor": [], "process hop": [], "ours": []}
     targets = {"floor": "benchmarks.peers:floor_app", "process hop": "benchmarks.process_hop:hop_app"}
     ports = {name: free_port() for name in targets}
-    with (
-        running(
-            "floor",
-            _uvicorn(targets["floor"], ports["floor"]),
-            port=ports["floor"],
-            ready_path=path,
-            log=work / "floor.log",
-            env=env,
-        ) as floor,
-        running(
-            "process hop",
-            _uvicorn(targets["process hop"], ports["process hop"]),
-            port=ports["process hop"],
-            ready_path=path,
-            log=work / "hop.log",
-            env=env,
-        ) as hop,
-        ours_as_shipped(release, work) as ours,
-    ):
-        servers = [floor, hop, ours]
+    logs = {"floor": work / "floor.log", "process hop": work / "hop.log"}
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                running(name, _uvicorn(target, ports[name]), port=ports[name], ready_path=path, log=logs[name], env=env)
+            )
+            for name, target in targets.items()
+        ]
+        servers.append(stack.enter_context(ours_as_shipped(release, work)))
         for index in range(rounds):
             for server in servers[index % 3 :] + servers[: index % 3]:
                 many = wrk(server.base_url + path, connections=16, seconds=seconds)

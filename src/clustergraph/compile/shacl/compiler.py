@@ -94,21 +94,6 @@ _VALUE_PARAMETERS = {
     SH["not"]: "not",
     SH.xone: "xone",
 }
-_PARAMETERS = {
-    *_DESCRIPTIVE,
-    *_TARGETS,
-    *_ADVANCED_TARGETS,
-    *_VALUE_PARAMETERS,
-    SH.path,
-    SH.property,
-    SH.flags,
-    SH.minCount,
-    SH.maxCount,
-    SH.uniqueLang,
-    SH.qualifiedValueShape,
-    SH.qualifiedMinCount,
-    SH.qualifiedMaxCount,
-}
 # Parameters that count or compare a focus node's values: only a property shape at the top has them
 # (inside another shape's constraint, only sh:minCount 1 is implemented).
 _COUNTING = {
@@ -118,6 +103,16 @@ _COUNTING = {
     SH.qualifiedValueShape,
     SH.qualifiedMinCount,
     SH.qualifiedMaxCount,
+}
+_PARAMETERS = {
+    *_DESCRIPTIVE,
+    *_TARGETS,
+    *_ADVANCED_TARGETS,
+    *_VALUE_PARAMETERS,
+    SH.path,
+    SH.property,
+    SH.flags,
+    *_COUNTING,
 }
 COMPONENTS = frozenset(
     [*_VALUE_PARAMETERS.values(), "minCount", "maxCount", "uniqueLang", "qualifiedMinCount", "qualifiedMaxCount"]
