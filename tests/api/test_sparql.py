@@ -238,6 +238,11 @@ def test_the_projects_prefixes_are_declared_for_every_query(client: TestClient) 
     assert values(query(client, declared), "label") == ["Oregon", "Орегон"]
 
 
+def test_a_query_may_declare_a_project_prefix_otherwise(client: TestClient) -> None:
+    redeclared = f"PREFIX rdfs: <{TEST}> SELECT ?label WHERE {{ <{CASE}oregon> rdfs:label ?label }}"
+    assert values(query(client, redeclared), "label") == []
+
+
 @pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
 @pytest.mark.parametrize("how", ["get", "form", "direct"])
 def test_an_empty_query_is_said_to_be_empty(client: TestClient, how: str, text: str) -> None:
@@ -453,6 +458,33 @@ def test_health_is_503_when_the_store_cannot_answer_in_time(tmp_path: Path) -> N
         assert health.json()["status"] == "unavailable"
         assert "did not answer a probe within 0.5 s" in health.json()["problem"]
         runaway.join()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", f"/sparql?query={COUNT}", 200),  # the shortcut to the endpoint (api.shortcut)
+        ("POST", "/sparql", 415),  # the shortcut, an error
+        ("GET", "/sparql?query=SELEC", 400),
+        ("HEAD", f"/sparql?query={COUNT}", 200),  # the framework's path
+        ("PUT", "/sparql", 405),
+        ("GET", "/health", 200),
+        ("GET", "/no/such/page", 404),
+    ],
+)
+def test_every_answer_carries_its_request_id_and_release(
+    embedded_client: TestClient, method: str, path: str, status: int
+) -> None:
+    response = embedded_client.request(method, path)
+    assert response.status_code == status
+    assert re.fullmatch(r"[0-9a-f]{16}", response.headers["X-Request-Id"])
+    digest = embedded_client.get("/health").json()["release"]
+    assert response.headers["X-Clustergraph-Release"] == digest
+    assert response.headers["ETag"] == f'W/"{digest}"'
+    if status >= 400:
+        assert response.json()["request_id"] == response.headers["X-Request-Id"]
+    if method == "HEAD":
+        assert response.content == b""
 
 
 def test_metrics_in_the_prometheus_format(embedded_client: TestClient) -> None:

@@ -13,14 +13,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 
 from clustergraph import __version__
-from clustergraph.api.errors import REQUEST_ID_HEADER, RequestIdMiddleware, install_error_handlers
+from clustergraph.api.browsing import BrowserErrors, HeadAsGet
+from clustergraph.api.errors import REQUEST_ID_HEADER, ErrorAnswers
 from clustergraph.api.limits import ClientSlots
-from clustergraph.api.metrics import Metrics, MetricsMiddleware
-from clustergraph.api.release_tag import RELEASE_HEADER, ReleaseTagMiddleware
+from clustergraph.api.metrics import Metrics
+from clustergraph.api.release_tag import RELEASE_HEADER
 from clustergraph.api.routes import graphs, health, sparql
-from clustergraph.api.routes.sparql import TRUNCATED_HEADER
+from clustergraph.api.routes.sparql import SPARQL_PATH, TRUNCATED_HEADER
+from clustergraph.api.shortcut import EndpointApp, routes_for, take_shortcut
+from clustergraph.api.stamps import StampsMiddleware
 from clustergraph.api.web import include_public_routes
 from clustergraph.settings import Settings
 from clustergraph.store import open_store
@@ -50,26 +55,50 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         favicon_url="/static/favicon.svg",
         redoc_url=None,  # served by api.routes.docs, without the one image ReDoc fetches from its CDN
+        # FastAPI's OpenTelemetry hooks: off, as nothing here exports to a collector (`/metrics` is
+        # Prometheus'); on, they look for a configured provider on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     metrics = Metrics(lambda: app.state.store)
+    errors = ErrorAnswers(metrics)
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.store = None
     app.state.client_slots = ClientSlots(settings.max_queries_per_client)
-    install_error_handlers(app, metrics)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_credentials=False,  # no cookies or auth here, so "*" is never paired with them
-            allow_methods=["GET", "POST"],
-            allow_headers=["Accept", "Content-Type"],
-            expose_headers=[TRUNCATED_HEADER, "Link", REQUEST_ID_HEADER, "ETag", RELEASE_HEADER],
-        )
-    app.add_middleware(ReleaseTagMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
-    app.add_middleware(RequestIdMiddleware)
+    errors.install(app)
     for router in (sparql.router, graphs.router, health.router):
         app.include_router(router)
     include_public_routes(app, settings)
+    stack = middlewares(settings, metrics)
+    for middleware in reversed(stack):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    endpoints = EndpointApp(routes_for(sparql.router.routes, SPARQL_PATH), errors)
+    take_shortcut(app, SPARQL_PATH, wrapped(endpoints, stack))
+    return app
+
+
+def middlewares(settings: Settings, metrics: Metrics) -> list[Middleware]:
+    """Every request's middlewares, the outermost first: both the app and its `/sparql` shortcut."""
+    stack = [
+        Middleware(HeadAsGet),
+        Middleware(BrowserErrors, settings=settings),
+        Middleware(StampsMiddleware, metrics=metrics),
+    ]
+    if settings.cors_origins:
+        stack.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_credentials=False,  # no cookies or auth here, so "*" is never paired with them
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                expose_headers=[TRUNCATED_HEADER, "Link", REQUEST_ID_HEADER, "ETag", RELEASE_HEADER],
+            )
+        )
+    return stack
+
+
+def wrapped(app: ASGIApp, stack: list[Middleware]) -> ASGIApp:
+    for middleware in reversed(stack):
+        app = middleware.cls(app, *middleware.args, **middleware.kwargs)
     return app

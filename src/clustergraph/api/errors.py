@@ -7,13 +7,12 @@ A client's mistake (4xx) is explained, in at most MESSAGE_LIMIT characters, so t
 comes back at length. A fault of the server or its store (5xx: an engine or I/O failure, a remote
 store that does not answer, a crash, anything unexpected) gets a generic message and the request's
 id, and its details (internal URLs, paths, remote bodies, tracebacks) go to the log under that id.
-Every response carries its id in `X-Request-Id`.
+Every response carries its id in `X-Request-Id` (`api.stamps`).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from http import HTTPStatus
 from typing import Any
 
@@ -21,7 +20,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph.api.metrics import Metrics
 from clustergraph.errors import (
@@ -89,11 +87,32 @@ def request_id(request: Request) -> str:
     return str(request.scope.get("state", {}).get("request_id", "-"))
 
 
-def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
-    async def known(request: Request, error: Exception) -> JSONResponse:
+class ErrorAnswers:
+    """The error answer for any exception a request raised: the app's exception handlers, and the
+    `/sparql` shortcut (`api.shortcut`), which answers without the framework's handler layers."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    def install(self, app: FastAPI) -> None:
+        app.add_exception_handler(ClusterGraphError, self.known)
+        app.add_exception_handler(RequestValidationError, self.invalid)
+        app.add_exception_handler(HTTPException, self.http)
+        app.add_exception_handler(Exception, self.unexpected)
+
+    async def __call__(self, request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, ClusterGraphError):
+            return await self.known(request, error)
+        if isinstance(error, RequestValidationError):
+            return await self.invalid(request, error)
+        if isinstance(error, HTTPException):
+            return await self.http(request, error)
+        return await self.unexpected(request, error)
+
+    async def known(self, request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ClusterGraphError)
         kind, status = type(error).__name__, status_of(error)
-        metrics.count_error(kind)
+        self._metrics.count_error(kind)
         message = str(error)
         if status >= 500 and not isinstance(error, DETAILED_5XX):
             log.error("request %s: %s on %s %s: %s", request_id(request), kind, request.method, request.url.path, error)
@@ -101,53 +120,33 @@ def install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         headers = {"Retry-After": "1"} if isinstance(error, TooManyQueries) else None
         return _answer(request, kind, message, status, headers)
 
-    async def invalid(request: Request, error: Exception) -> JSONResponse:
+    async def invalid(self, request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        metrics.count_error("QueryParameterError")
+        self._metrics.count_error("QueryParameterError")
         problems = [_problem(e)[:MESSAGE_LIMIT] for e in error.errors()]
         return _answer(request, "QueryParameterError", "; ".join(problems), 422, detail=problems)
 
-    async def http(request: Request, error: Exception) -> JSONResponse:
+    async def http(self, request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
         kind = HTTPStatus(error.status_code).phrase.replace(" ", "").replace("-", "")
         return _answer(request, kind, str(error.detail), error.status_code, dict(error.headers or {}))
 
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("request %s: unexpected error on %s %s", request_id(request), request.method, request.url.path)
-        metrics.count_error("InternalError")
+    async def unexpected(self, request: Request, error: Exception) -> JSONResponse:
+        log.error(
+            "request %s: unexpected error on %s %s",
+            request_id(request),
+            request.method,
+            request.url.path,
+            exc_info=error,
+        )
+        self._metrics.count_error("InternalError")
         return _answer(request, "InternalError", _GENERIC[500], 500)
-
-    app.add_exception_handler(ClusterGraphError, known)
-    app.add_exception_handler(RequestValidationError, invalid)
-    app.add_exception_handler(HTTPException, http)
-    app.add_exception_handler(Exception, unexpected)
 
 
 _GENERIC = {
     500: "the server failed on this request; quote its request id to the operators, whose log has details",
     503: "the store cannot answer now; try again shortly, or quote the request id to the operators",
 }
-
-
-class RequestIdMiddleware:
-    """Gives each HTTP request an id (in `request.state.request_id` and the `X-Request-Id` header)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        identifier = uuid.uuid4().hex[:16]
-        scope.setdefault("state", {})["request_id"] = identifier
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", identifier.encode())]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 def _answer(

@@ -9,7 +9,6 @@ of series stays bounded whatever clients ask for.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,7 +16,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessColl
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BUCKETS_S = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -51,10 +49,18 @@ class Metrics:
         self._timeouts = Counter(
             "clustergraph_query_timeouts", "Queries stopped at the time limit.", registry=self.registry
         )
+        # each label combination's two series, looked up once (`labels()` checks and locks every time)
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self._requests.labels(method, route, str(status)).inc()
-        self._latency.labels(route).observe(seconds)
+        """One request answered (`api.stamps` calls this)."""
+        key = (method, route, status)
+        series = self._series.get(key)
+        if series is None:
+            series = (self._requests.labels(method, route, str(status)), self._latency.labels(route))
+            self._series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def count_error(self, kind: str) -> None:
         self._errors.labels(kind).inc()
@@ -102,30 +108,3 @@ class _StoreCollector(Collector):
                 f"1 if query workers are kept off the network by {mean}.",
                 value=float(mean in means),
             )
-
-
-class MetricsMiddleware:
-    """Times every HTTP request from its start to the last byte of its response."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def timed_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, timed_send)
-        finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.observe(scope["method"], route, status, time.perf_counter() - started)

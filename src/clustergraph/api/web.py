@@ -9,7 +9,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from clustergraph.api.browsing import BrowserErrors, HeadAsGet
 from clustergraph.api.openapi import with_slugs
 from clustergraph.api.routes import analysis, docs, linked_data, resources
 from clustergraph.api.routes.pages import pages_router
@@ -28,5 +27,3 @@ def include_public_routes(app: FastAPI, settings: Settings) -> None:
     app.include_router(docs.router)
     app.mount("/static", StaticFiles(packages=[("clustergraph", "static")]), name="static")
     app.openapi = with_slugs(app, catalog)  # type: ignore[method-assign]
-    app.add_middleware(BrowserErrors, settings=settings)
-    app.add_middleware(HeadAsGet)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -62,6 +64,7 @@ class PlainRoute(APIRoute):
 
 router = APIRouter(tags=["SPARQL"], route_class=PlainRoute)
 
+SPARQL_PATH = "/sparql"
 TRUNCATED_HEADER = "X-Clustergraph-Truncated"
 ENTAILMENT = {"owl-rl": True, "none": False}
 FORM = "application/x-www-form-urlencoded"
@@ -83,7 +86,7 @@ GRAPH_FORMAT_NAMES = {
     "xml": RDF_XML,
 }
 
-Params = dict[str, list[str]]
+Params = Mapping[str, tuple[str, ...]]  # each parameter's values, in order
 
 # Documented for OpenAPI, read raw: the protocol repeats some of them and wants its own errors.
 _QUERY_PARAMETERS = [
@@ -117,7 +120,7 @@ _QUERY_PARAMETERS = [
 
 
 @router.get(
-    "/sparql",
+    SPARQL_PATH,
     summary="Run a SPARQL query (SPARQL 1.1 Protocol); without a query, the service description",
     response_class=Response,
     openapi_extra={"parameters": _QUERY_PARAMETERS},
@@ -134,7 +137,7 @@ async def sparql_get(request: Request) -> Response:
 
 
 @router.post(
-    "/sparql",
+    SPARQL_PATH,
     summary="Run a SPARQL query sent as a form or as application/sparql-query",
     response_class=Response,
     openapi_extra={
@@ -231,16 +234,16 @@ async def _describe(request: Request, store: GraphStore, settings: Settings) -> 
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
-def _operation(params: Mapping[str, list[str]]) -> tuple[str, Dataset]:
+def _operation(params: Params) -> tuple[str, Dataset]:
     if "update" in params:
         raise UpdateRefused(_READ_ONLY)
-    queries = params.get("query", [])
+    queries = params.get("query", ())
     if len(queries) != 1:
         raise HTTPException(400, f"give exactly one `query` parameter, not {len(queries)}")
     return queries[0], _dataset(params)
 
 
-def _dataset(params: Mapping[str, list[str]]) -> Dataset:
+def _dataset(params: Params) -> Dataset:
     value = params.get("entailment", ["owl-rl"])[-1]
     if value not in ENTAILMENT:
         raise HTTPException(400, f"entailment={value!r}: use one of {', '.join(ENTAILMENT)}")
@@ -252,19 +255,34 @@ def _dataset(params: Mapping[str, list[str]]) -> Dataset:
 
 
 def _params(items: Iterable[tuple[str, str]]) -> Params:
-    params: Params = {}
+    params: dict[str, list[str]] = {}
     for name, value in items:
         params.setdefault(name, []).append(value)
-    return params
+    return MappingProxyType({name: tuple(values) for name, values in params.items()})
 
 
 def _url_params(request: Request) -> Params:
-    """The URL's parameters, refused (400) unless they are UTF-8 once percent-decoded."""
+    """The URL's parameters, refused (400) unless they are UTF-8 once percent-decoded. A query string
+    of up to `_REMEMBERED_URL` bytes is decoded once and remembered: clients repeat their queries, and
+    percent-decoding a query's text costs more than a cheap query's whole evaluation."""
+    query_string: bytes = request.scope["query_string"]
+    if len(query_string) <= _REMEMBERED_URL:
+        return _remembered_url_params(query_string)
+    return _decoded_url_params(query_string)
+
+
+_REMEMBERED_URL = 4096
+
+
+def _decoded_url_params(query_string: bytes) -> Params:
     try:
-        query_string = request.scope["query_string"].decode("utf-8")
-        return _params(parse_qsl(query_string, keep_blank_values=True, encoding="utf-8", errors="strict"))
+        text = query_string.decode("utf-8")
+        return _params(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
     except UnicodeDecodeError as error:
         raise HTTPException(400, f"the URL's parameters are not UTF-8 once decoded: {error.reason}") from None
+
+
+_remembered_url_params = lru_cache(maxsize=512)(_decoded_url_params)
 
 
 def _form(body: str) -> Params:
@@ -275,10 +293,7 @@ def _form(body: str) -> Params:
 
 
 def _merge(first: Params, second: Params) -> Params:
-    merged = {name: list(values) for name, values in first.items()}
-    for name, values in second.items():
-        merged.setdefault(name, []).extend(values)
-    return merged
+    return _params((name, value) for params in (first, second) for name, values in params.items() for value in values)
 
 
 async def _body(request: Request, limit: int, timeout_s: float) -> bytes:
