@@ -236,3 +236,18 @@ def test_extension_functions_are_named(text: str, functions: tuple[str, ...]) ->
 )
 def test_strings_typed_xsd_string_are_found(text: str, removed: list[str]) -> None:
     assert [text[start:end] for start, end in inspect(text).string_datatypes] == removed
+
+
+@pytest.mark.parametrize(
+    ("text", "used"),
+    [
+        ("SELECT ?t WHERE { <http://example.org/a> a ?t }", set()),
+        ("SELECT * WHERE { ?s a cg:Case ; rdfs:label 'cg:no' }", {"cg", "rdfs"}),
+        ("PREFIX cg: <http://example.org/> SELECT * WHERE { ?s ?p ?o } # cg:Case", {"cg"}),
+        ("SELECT * WHERE { ?s facilitator-function:x :y }", {"facilitator-function", ""}),
+        ("SELECT * WHERE { ?s <http://example.org/p> xcg:a }", {"xcg"}),
+    ],
+)
+def test_the_prefixes_a_query_uses_are_noted(text: str, used: set[str]) -> None:
+    """The store declares the project's prefixes only for a query whose prefixed names use one."""
+    assert inspect_query(text, LIMITS).prefixes_used == used

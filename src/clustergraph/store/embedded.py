@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from clustergraph.errors import ClusterGraphError
+from clustergraph.namespaces import PREFIXES
 from clustergraph.settings import Settings
 from clustergraph.store.base import ChunkedResult, Departure, QueryRequest, SerializedResult, Solutions
 from clustergraph.store.database import Lease, collect_garbage, open_database, wanted_digest
@@ -258,11 +259,15 @@ class EmbeddedStore:
             media_type=media_type,
             max_bytes=self._max_bytes,
             base_iri=request.base_iri,
+            project_prefixes=not info.prefixes_used.isdisjoint(PREFIXES),
         )
 
 
 def _holding(inner: ChunkedResult, generation: _Generation) -> ChunkedResult:
     """`inner`, keeping `generation` in use until its chunks are all taken or the rest is given up."""
+    if inner.body is not None:  # whole already: nothing left to read from the workers
+        generation.leave()
+        return inner
     left = threading.Event()
 
     def leave() -> None:
@@ -282,8 +287,4 @@ def _holding(inner: ChunkedResult, generation: _Generation) -> ChunkedResult:
         finally:
             leave()
 
-    held = ChunkedResult(inner.media_type, inner.truncated, chunks(), close)
-    held.body = inner.body
-    if inner.body is not None:  # whole already: nothing left to read from the workers
-        leave()
-    return held
+    return ChunkedResult(inner.media_type, inner.truncated, chunks(), close)

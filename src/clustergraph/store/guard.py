@@ -75,7 +75,8 @@ class QueryInfo:
     does not define (a server's extensions, such as Virtuoso's `bif:`), as written, and where the
     text gives a string the datatype xsd:string (`"a"^^xsd:string`: the spans of `^^xsd:string`), and
     where the WHERE clause's group opens (just after its `{`; None for `CONSTRUCT WHERE { ... }`,
-    whose group is its template too, and for a DESCRIBE without one)."""
+    whose group is its template too, and for a DESCRIBE without one), and the prefixes its prefixed
+    names use (declared or not)."""
 
     form: QueryForm
     has_dataset: bool
@@ -83,6 +84,7 @@ class QueryInfo:
     extension_functions: tuple[str, ...] = ()
     string_datatypes: tuple[tuple[int, int], ...] = ()
     where_group: int | None = None
+    prefixes_used: frozenset[str] = frozenset()
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
@@ -116,6 +118,7 @@ class _Scanner:
         self.prefixes: dict[str, str] = {}
         self.extension_functions: list[str] = []
         self.string_datatypes: list[tuple[int, int]] = []
+        self.prefixes_used: set[str] = set()
         self.previous_start = 0
         self.top_groups = 0  # groups opened at the top level: a CONSTRUCT template, then the WHERE clause's
         self.where_keyword = False  # WHERE seen at the top level
@@ -150,7 +153,9 @@ class _Scanner:
             )
 
     def _pname(self, match: re.Match[str]) -> None:
-        self._refuse(match.group().partition(":")[0], match.start())
+        prefix = match.group().partition(":")[0]
+        self.prefixes_used.add(prefix)
+        self._refuse(prefix, match.start())
         self._note_datatype(match)
 
     def _note_datatype(self, match: re.Match[str]) -> None:
@@ -256,6 +261,7 @@ class _Scanner:
             tuple(dict.fromkeys(self.extension_functions)),
             tuple(self.string_datatypes),
             self.where_group,
+            frozenset(self.prefixes_used),
         )
 
     def _where(self, offset: int) -> str:

@@ -33,6 +33,7 @@ class QueryJob:
     media_type: str | None  # None: answer as Solutions
     max_bytes: int | None = None  # of the serialized answer, or of the rows' values
     base_iri: str | None = None  # what relative IRIs in the query resolve against
+    project_prefixes: bool = True  # declare the project's prefixes (needless for a query using none)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,9 @@ class Engine:
         result = self._store.query(
             job.text,
             base_iri=job.base_iri if job.base_iri and may_have_relative_iris(job.text) else None,
-            prefixes=PREFIXES,  # declared for every query, as the Wikidata Query Service does
+            # declared for every query that uses them, as the Wikidata Query Service does (declaring
+            # them costs Oxigraph some 14 µs a query, a third of a cheap one's time)
+            prefixes=PREFIXES if job.project_prefixes else None,
             substitutions={ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()},
             **self._dataset(job.dataset, job.use_query_dataset),
         )
