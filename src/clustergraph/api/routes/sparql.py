@@ -174,9 +174,12 @@ async def sparql_post(request: Request) -> Response:
 async def _answer(
     request: Request, store: GraphStore, settings: Settings, text: str, dataset: Dataset, params: Params
 ) -> Response:
-    if is_empty(text):
-        raise QuerySyntaxError(readable("", text))
-    info = inspect_query(text, Limits(settings.max_query_bytes, settings.max_query_depth))
+    try:
+        info = inspect_query(text, Limits(settings.max_query_bytes, settings.max_query_depth))
+    except QuerySyntaxError:
+        if is_empty(text):  # only white space and comments: said so, with an example
+            raise QuerySyntaxError(readable("", text)) from None
+        raise
     graphs = info.form in ("CONSTRUCT", "DESCRIBE")
     media_type, written = _media_type(request, params, graphs)
     slots: ClientSlots = request.app.state.client_slots
