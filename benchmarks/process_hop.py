@@ -49,7 +49,10 @@ def _worker(connection: Connection, dataset: str) -> None:
     store = ox.Store()
     store.bulk_load(path=dataset, format=ox.RdfFormat.N_QUADS)
     while True:
-        query = connection.recv_bytes().decode("utf-8")
+        try:
+            query = connection.recv_bytes().decode("utf-8")
+        except EOFError:  # the app is gone
+            return
         answer = store.query(query, use_default_graph_as_union=True)
         assert isinstance(answer, ox.QuerySolutions)
         connection.send_bytes(answer.serialize(format=ox.QueryResultsFormat.JSON) or b"")
@@ -62,7 +65,7 @@ class HopApp:
         self._free: list[Connection] = []
         self._waiting: list[asyncio.Future[Connection]] = []
 
-    def _start(self) -> None:
+    def start(self) -> None:
         dataset = str(Path(os.environ[RELEASE_ENV]) / DATASET_FILE)
         context = multiprocessing.get_context("spawn")
         for _ in range(WORKERS):
@@ -73,7 +76,7 @@ class HopApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await receive()
-            self._start()
+            self.start()
             await send({"type": "lifespan.startup.complete"})
             await receive()
             await send({"type": "lifespan.shutdown.complete"})

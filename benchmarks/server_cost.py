@@ -1,0 +1,139 @@
+"""`python -m benchmarks.server_cost`: the server process's CPU per `/sparql` query, layer by layer.
+
+wrk's figures (`benchmarks.speed`, `benchmarks.process_hop`) say how fast the whole service is; this
+says where the server process spends its share, without HTTP and without wrk's noise: the type
+lookup is sent, one request after another, straight into the app on uvloop (as uvicorn runs it),
+and the process's CPU time is divided by the requests. Each layer is entered on its own, so the
+difference between two rows is what the outer one adds:
+
+- `app`: the whole ASGI app, as uvicorn calls it (middlewares, the `/sparql` shortcut, the route);
+- `route`: the `/sparql` GET endpoint and its response, called with a request object;
+- `store`: the embedded store's `stream_async`, the query as the route hands it over;
+- `process hop`: `benchmarks.process_hop`'s bare app on its own workers, the bound of the design.
+
+The query workers' CPU is not counted (they are other processes); the time the server waits for them
+is not CPU. The best of `--rounds` rounds of `--requests` each is printed, in µs per request.
+
+    .venv/bin/python -m benchmarks.server_cost --release release
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import uvloop
+from starlette.requests import Request
+
+from benchmarks.process_hop import RELEASE_ENV, TYPE_LOOKUP, HopApp
+from clustergraph.api.app import create_app
+from clustergraph.api.routes.sparql import SPARQL_PATH, sparql_get
+from clustergraph.settings import Settings
+from clustergraph.store.base import QueryRequest
+from clustergraph.store.embedded import EmbeddedStore
+from clustergraph.store.formats import SPARQL_JSON
+
+Message = MutableMapping[str, Any]
+Call = Callable[[], Awaitable[None]]
+BASE = "http://127.0.0.1:8000"
+
+
+async def _receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _scope(app: object, query_string: bytes) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": SPARQL_PATH,
+        "raw_path": SPARQL_PATH.encode(),
+        "query_string": query_string,
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"accept", SPARQL_JSON.encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "app": app,
+        "state": {},
+    }
+
+
+def _answered(statuses: list[int]) -> Callable[[Message], Awaitable[None]]:
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    return send
+
+
+async def _cpu_us(call: Call, requests: int) -> float:
+    for _ in range(min(200, requests)):  # warm: caches, the LRU of parsed queries, the workers
+        await call()
+    started = time.process_time()
+    for _ in range(requests):
+        await call()
+    return (time.process_time() - started) / requests * 1e6
+
+
+async def measure(release: Path, rounds: int, requests: int) -> dict[str, float]:
+    os.environ[RELEASE_ENV] = str(release.resolve())
+    text = TYPE_LOOKUP.read_text(encoding="utf-8")
+    query_string = ("query=" + quote(text)).encode()
+    hop_text = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
+    hop_query_string = ("query=" + quote(hop_text)).encode()
+    statuses: list[int] = []
+    send = _answered(statuses)
+    with tempfile.TemporaryDirectory(prefix="server-cost-") as work:
+        app = create_app(Settings(release_dir=release, store_dir=Path(work) / "store"))
+        hop = HopApp()
+        hop.start()
+
+        async def whole_app() -> None:
+            await app(_scope(app, query_string), _receive, send)
+
+        async def route() -> None:
+            scope = _scope(app, query_string)
+            response = await sparql_get(Request(scope, _receive))
+            await response(scope, _receive, send)
+
+        async def store() -> None:
+            embedded: EmbeddedStore = app.state.store
+            request = QueryRequest(text, cancel=threading.Event(), base_iri=f"{BASE}{SPARQL_PATH}")
+            result = await embedded.stream_async(request, SPARQL_JSON)
+            assert result.body is not None, "the type lookup's answer comes whole"
+
+        async def process_hop() -> None:
+            await hop(_scope(hop, hop_query_string), _receive, send)
+
+        layers: dict[str, Call] = {"app": whole_app, "route": route, "store": store, "process hop": process_hop}
+        best: dict[str, float] = {}
+        async with app.router.lifespan_context(app):
+            for _ in range(rounds):  # interleaved, so that a noisy moment spreads over all of them
+                for name, call in layers.items():
+                    best[name] = min(best.get(name, float("inf")), await _cpu_us(call, requests))
+    assert set(statuses) == {200}, f"answers other than 200: {sorted(set(statuses))}"
+    return {name: round(us, 1) for name, us in best.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--release", type=Path, default=Path("release"))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args(argv)
+    for name, us in uvloop.run(measure(args.release, args.rounds, args.requests)).items():
+        print(f"{us:8.1f} µs of server CPU per request  {name}")
+
+
+if __name__ == "__main__":
+    main()
