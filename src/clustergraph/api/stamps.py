@@ -7,8 +7,8 @@
 - its route template, status and time, from its start to the last byte of its answer, in the metrics.
 
 One middleware rather than three: each layer of an ASGI stack wraps `send` in another coroutine and
-runs on every request, and on a cheap `/sparql` query the three layers cost the server process 50 µs
-(a quarter of its time; benchmarks/README.md, "The /sparql shortcut").
+runs on every request, which on a cheap `/sparql` query is a measurable share of the server's time
+(benchmarks/README.md, "The /sparql shortcut").
 """
 
 from __future__ import annotations

@@ -267,7 +267,8 @@ def _params(items: Iterable[tuple[str, str]]) -> Params:
 def _url_params(request: Request) -> Params:
     """The URL's parameters, refused (400) unless they are UTF-8 once percent-decoded. A query string
     of up to `_REMEMBERED_URL` bytes is decoded once and remembered: clients repeat their queries, and
-    percent-decoding a query's text costs more than a cheap query's whole evaluation."""
+    percent-decoding a query's text costs about half of what Oxigraph takes to answer a cheap one
+    (12 µs for the type lookup's 355 bytes, against 25 µs)."""
     query_string: bytes = request.scope["query_string"]
     if len(query_string) <= _REMEMBERED_URL:
         return _remembered_url_params(query_string)
