@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.compile.load import source_folders
 from clustergraph.compile.rules import RULES_DIR
 from clustergraph.compile.serialize import ntriples_lines
-from clustergraph.compile.terms import ToRdflib
+from clustergraph.compile.terms import read_ntriples
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 # A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and
@@ -129,8 +128,7 @@ class Cache:
         path = self._path(component, "inferred.nt")
         if path is None or not path.is_file():
             return False
-        triples = ToRdflib().triples(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES))
-        into.addN((s, p, o, into) for s, p, o in triples)
+        read_ntriples(path, into)
         return True
 
     def keep_inferred(self, component: Component, inferred: Graph) -> None:

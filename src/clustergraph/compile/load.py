@@ -14,7 +14,7 @@ explicit `"x"^^xsd:string` reads as the plain `"x"`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -138,6 +138,17 @@ def source_folders(project_dir: Path) -> list[Path]:
 
 def load_project(project_dir: Path, on_source: Callable[[str], None] | None = None) -> Sources:
     """Every source; `on_source` hears the name of each source once it is loaded."""
+    sources = load_schema(project_dir)
+    for folder in source_folders(project_dir):
+        sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir)
+        if on_source is not None:
+            on_source(folder.name)
+    sources.warn_about_missing_manifests()
+    return sources
+
+
+def load_schema(project_dir: Path) -> Sources:
+    """The ontology and the shapes, no source yet."""
     origins: dict[Node, str] = {}
     ontology_files = (p for p in (project_dir / "ontology").glob("*.ttl") if p.name != EDIT_FILE)
     ontology = load_files(ontology_files, project_dir, origins)
@@ -145,12 +156,15 @@ def load_project(project_dir: Path, on_source: Callable[[str], None] | None = No
         raise BuildError(f"{project_dir / 'ontology'}: no ontology Turtle found")
     shapes = load_files((project_dir / "shapes").glob("*.ttl"), project_dir, {})
     per_source_shapes = load_files((project_dir / PER_SOURCE_SHAPES).glob("*.ttl"), project_dir, {})
-    sources = Sources(ontology=ontology, data={}, shapes=shapes, per_source_shapes=per_source_shapes, origins=origins)
-    for folder in source_folders(project_dir):
-        sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir)
-        if on_source is not None:
-            on_source(folder.name)
-    sources.warn_about_missing_manifests()
+    return Sources(ontology=ontology, data={}, shapes=shapes, per_source_shapes=per_source_shapes, origins=origins)
+
+
+def load_sources(schema: Sources, project_dir: Path, names: Iterable[str]) -> Sources:
+    """Some of the project's sources (in name order, as `load_project` reads them) beside `schema`, which
+    is shared, not copied: what one batch of a build needs."""
+    sources = replace(schema, data={}, origins=dict(schema.origins), source_origins={}, warnings=[])
+    for name in sorted(names):
+        sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir)
     return sources
 
 
