@@ -118,6 +118,7 @@ def build(
             refuse_derived_merges(inferred)
             _validate(sources, groups, jobs, runner, cache, watch.progress)
             contested = contested_values(sources.data, single_valued_properties(sources.per_source_shapes))
+        texts, lines = runner.ontology_texts(), runner.lines()
     release = Release(
         ontology=sources.ontology,
         data=sources.data,
@@ -125,6 +126,8 @@ def build(
         sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
         work={"components": len(groups), "reasoned": len(to_reason) if groups else 1, "validated": len(to_validate)},
         quality={"contested": [value.as_dict() for value in contested]},
+        texts=texts,
+        lines=lines,
     )
     with watch.phase("write"):  # the report records the write phase as write_release measures it
         report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb, rss_mb=watch.rss_mb)

@@ -39,12 +39,21 @@ class Release:
     work: Mapping[str, int] = field(default_factory=dict)
     # what the quality report lists beside the counts: contested values (see `contested`)
     quality: Mapping[str, Any] = field(default_factory=dict)
+    # `ontology_texts(ontology)`, and graphs' `ntriples_lines` by graph name, where already made (by a
+    # build's worker processes, see `workers`)
+    texts: Mapping[str, str] = field(default_factory=dict)
+    lines: Mapping[str, list[str]] = field(default_factory=dict)
 
     def named_graphs(self) -> dict[str, Graph]:
         graphs = {str(ONTOLOGY_GRAPH): self.ontology}
         graphs.update({source_graph(name): graph for name, graph in self.data.items()})
         graphs[str(INFERRED_GRAPH)] = self.inferred
         return graphs
+
+
+def ontology_texts(ontology: Graph) -> dict[str, str]:
+    """The ontology's downloads made from its graph alone: the same for every build of the same ontology."""
+    return {"ontology.ttl": canonical_turtle(ontology), "ontology.jsonld": compact_jsonld(ontology)}
 
 
 def write_release(
@@ -84,11 +93,11 @@ def _write_artifacts(
     rss_mb: Callable[[], float],
 ) -> dict[str, Any]:
     started = time.perf_counter()
-    (folder / "ontology.ttl").write_text(canonical_turtle(release.ontology), encoding="utf-8")
-    (folder / "ontology.jsonld").write_text(compact_jsonld(release.ontology), encoding="utf-8")
+    for name, text in (release.texts or ontology_texts(release.ontology)).items():
+        (folder / name).write_text(text, encoding="utf-8")
     # Each graph once as sorted N-Triples lines; the data and inferred downloads are written from those
     # lines (the data's as the union of the sources'), not by merging the sources into one more graph.
-    lines = {name: ntriples_lines(graph) for name, graph in release.named_graphs().items()}
+    lines = {name: release.lines.get(name) or ntriples_lines(graph) for name, graph in release.named_graphs().items()}
     write_rdfxml(lines[str(ONTOLOGY_GRAPH)], folder / "ontology.owl", PREFIXES)
     data = [lines[source_graph(name)] for name in release.data]
     asserted = write_turtle(union(*data), folder / "data.ttl", PREFIXES)

@@ -35,9 +35,12 @@ from clustergraph.compile.incremental import Component, batches
 from clustergraph.compile.load import Sources, load_schema, load_sources
 from clustergraph.compile.progress import peak_rss_mb
 from clustergraph.compile.reason import infer, infer_ntriples
+from clustergraph.compile.release import ontology_texts
+from clustergraph.compile.serialize import ntriples_lines
 from clustergraph.compile.terms import read_ntriples
 from clustergraph.compile.validate import ValidationReport, validate_sources
 from clustergraph.errors import BuildError
+from clustergraph.namespaces import source_graph
 from clustergraph.settings import Reasoner, Validator
 
 # With workers, jobs are cut smaller than `batch_triples` so that each worker gets several and none
@@ -47,8 +50,11 @@ _JOBS_PER_WORKER = 8
 # of imports and the schema) costs more than spreading the batches saves.
 _SPREAD_FROM_BYTES = 2_000_000
 _POLL_S = 0.2
-# (what: "inferred", "report" or "failed"; job index, -1 for a worker's start; payload; worker pid; its peak RSS)
-_Message = tuple[str, int, "bytes | ValidationReport | BaseException | None", int, float]
+# (what: "inferred", "report", "lines", "ontology" or "failed"; job index, or one of the two below; payload;
+# worker pid; its peak RSS)
+_Payload = bytes | ValidationReport | dict[str, str] | dict[str, list[str]] | BaseException | None
+_Message = tuple[str, int, _Payload, int, float]
+_ONTOLOGY, _START = -1, -2
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,14 @@ class Runner(Protocol):
         """The peak memory of the processes it started, together (0 for none)."""
         ...
 
+    def ontology_texts(self) -> dict[str, str]:
+        """`release.ontology_texts` if a worker made them; empty otherwise (the release makes them)."""
+        ...
+
+    def lines(self) -> dict[str, list[str]]:
+        """The sorted N-Triples lines of the jobs' source graphs, by graph name, if workers made them."""
+        ...
+
 
 class InProcess:
     """The jobs in this process, on the sources the build loaded."""
@@ -136,6 +150,12 @@ class InProcess:
     def peak_rss_mb(self) -> float:
         return 0.0
 
+    def ontology_texts(self) -> dict[str, str]:
+        return {}
+
+    def lines(self) -> dict[str, list[str]]:
+        return {}
+
 
 class Workers:
     """`count` spawned worker processes, started before the jobs are known (while this process parses the
@@ -143,7 +163,7 @@ class Workers:
 
     def __init__(self, project_dir: Path, count: int, engine: Reasoner, validator: Validator) -> None:
         context = multiprocessing.get_context("spawn")
-        self._tasks: multiprocessing.Queue[tuple[int, Job] | None] = context.Queue()
+        self._tasks: multiprocessing.Queue[tuple[int, Job | None] | None] = context.Queue()
         self._results: multiprocessing.Queue[_Message] = context.Queue()
         self._processes = [
             context.Process(
@@ -156,7 +176,9 @@ class Workers:
         ]
         for process in self._processes:
             process.start()
-        self._received: dict[tuple[str, int], bytes | ValidationReport | BaseException | None] = {}
+        self._tasks.put((_ONTOLOGY, None))  # a task for whichever worker is ready first, while the build parses
+        self._received: dict[tuple[str, int], _Payload] = {}
+        self._jobs = 0
         self._peaks: dict[int, float] = {}
         self._given = False
 
@@ -188,7 +210,7 @@ class Workers:
         """Give the workers `jobs`; `inferred` and `report` then take their results, by index."""
         for index, job in enumerate(jobs):
             self._tasks.put((index, job))
-        self._given = True
+        self._given, self._jobs = True, len(jobs)
 
     def inferred(self, index: int, into: Graph | None) -> Graph:
         payload = self._wait("inferred", index)
@@ -202,10 +224,23 @@ class Workers:
         assert isinstance(report, ValidationReport), "a job that validates sends a report"
         return report
 
+    def ontology_texts(self) -> dict[str, str]:
+        texts = self._wait("ontology", _ONTOLOGY)
+        assert isinstance(texts, dict)
+        return texts  # type: ignore[return-value]
+
+    def lines(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for index in range(self._jobs):
+            lines = self._wait("lines", index)
+            assert isinstance(lines, dict)
+            found.update(lines)  # type: ignore[arg-type]
+        return found
+
     def peak_rss_mb(self) -> float:
         return sum(self._peaks.values())
 
-    def _wait(self, kind: str, index: int) -> bytes | ValidationReport | None:
+    def _wait(self, kind: str, index: int) -> _Payload:
         """Job `index`'s result of `kind`, or the error that stopped the job (raised)."""
         while (kind, index) not in self._received and ("failed", index) not in self._received:
             try:
@@ -215,7 +250,7 @@ class Workers:
                 continue
             self._received[got, number] = payload
             self._peaks[pid] = max(peak, self._peaks.get(pid, 0.0))
-            if got == "failed" and number < 0:
+            if got == "failed" and number == _START:
                 raise BuildError("a build worker could not start") from payload  # type: ignore[misc]
         if ("failed", index) in self._received:
             error = self._received.pop(("failed", index))
@@ -237,7 +272,7 @@ def _serve(
     project_dir: Path,
     engine: Reasoner,
     validator: Validator,
-    tasks: multiprocessing.Queue[tuple[int, Job] | None],
+    tasks: multiprocessing.Queue[tuple[int, Job | None] | None],
     results: multiprocessing.Queue[_Message],
 ) -> None:
     """A worker process: load the ontology and shapes, then run jobs until told to stop. Each job sends its
@@ -245,12 +280,15 @@ def _serve(
     try:
         schema = load_schema(project_dir)
     except BaseException as error:
-        results.put(("failed", -1, _picklable(error), os.getpid(), peak_rss_mb()))
+        results.put(("failed", _START, _picklable(error), os.getpid(), peak_rss_mb()))
         return
     while (task := tasks.get()) is not None:
         index, job = task
         try:
-            _run(schema, project_dir, engine, validator, index, job, results)
+            if job is None:
+                results.put(("ontology", index, ontology_texts(schema.ontology), os.getpid(), peak_rss_mb()))
+            else:
+                _run(schema, project_dir, engine, validator, index, job, results)
         except BaseException as error:
             results.put(("failed", index, _picklable(error), os.getpid(), peak_rss_mb()))
 
@@ -271,6 +309,8 @@ def _run(
     names = _names(job.validate)
     report = validate_batch(sources, project_dir, names, validator) if names else None
     results.put(("report", index, report, os.getpid(), peak_rss_mb()))
+    lines = {source_graph(name): ntriples_lines(graph) for name, graph in sources.data.items()}
+    results.put(("lines", index, lines, os.getpid(), peak_rss_mb()))
 
 
 def _picklable(error: BaseException) -> BaseException:
