@@ -103,7 +103,8 @@ def build(
             else None
         )
         with watch.phase("load", total=len(source_folders(project_dir))):
-            sources = load_project(project_dir, on_source=watch.progress.step)
+            # with workers, they validate and find the files and lines a report names; this process never does
+            sources = load_project(project_dir, on_source=watch.progress.step, locate=pool is None)
             digests = source_digests(project_dir)
             grouping = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
         groups = grouping.components
@@ -161,12 +162,9 @@ def _runner(
     engine: Reasoner,
     validator: Validator,
 ) -> Runner:
-    """The worker processes for several jobs, this process for one (the workers are stopped then)."""
-    if pool is not None and len(jobs) > 1:
+    if pool is not None:
         pool.run(jobs)
         return pool
-    if pool is not None:
-        pool.stop()
     return InProcess(sources, project_dir, jobs, engine, validator)
 
 

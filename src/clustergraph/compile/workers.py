@@ -197,7 +197,7 @@ class Workers:
         self.stop()
 
     def stop(self) -> None:
-        """Stop the workers now, whatever they are doing (nothing, when this build needs none of them)."""
+        """Stop the workers now, whatever they are doing (the build failed: their results are not wanted)."""
         for process in self._processes:
             if process.exitcode is None:
                 process.terminate()
