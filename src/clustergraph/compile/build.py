@@ -28,7 +28,7 @@ from clustergraph.compile.load import Sources, load_project, source_folders
 from clustergraph.compile.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release, write_release
-from clustergraph.compile.validate import ValidationReport, refuse_derived_merges, validate_ontology
+from clustergraph.compile.validate import ValidationReport, refuse_derived_merges
 from clustergraph.compile.workers import InProcess, Job, Runner, Workers, plan, validate_batch, worth_spreading
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.settings import Reasoner, Validator, get_settings
@@ -220,7 +220,7 @@ def _validate(
     progress: Progress,
 ) -> ValidationReport:
     """`check` with the jobs planned: the ontology, then each job's report in order."""
-    report = validate_ontology(sources.ontology, shapes=sources.shapes)
+    report = runner.ontology_report()
     done = {component for job in jobs for component in job.validate}
     for component in groups:
         if component not in done:

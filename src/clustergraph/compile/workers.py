@@ -38,7 +38,7 @@ from clustergraph.compile.reason import infer, infer_ntriples
 from clustergraph.compile.release import ontology_texts
 from clustergraph.compile.serialize import ntriples_lines
 from clustergraph.compile.terms import read_ntriples
-from clustergraph.compile.validate import ValidationReport, validate_sources
+from clustergraph.compile.validate import ValidationReport, validate_ontology, validate_sources
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import source_graph
 from clustergraph.settings import Reasoner, Validator
@@ -52,7 +52,8 @@ _SPREAD_FROM_BYTES = 2_000_000
 _POLL_S = 0.2
 # (what: "inferred", "report", "lines", "ontology" or "failed"; job index, or one of the two below; payload;
 # worker pid; its peak RSS)
-_Payload = bytes | ValidationReport | dict[str, str] | dict[str, list[str]] | BaseException | None
+_Ontology = tuple[dict[str, str], ValidationReport]  # `release.ontology_texts`, `validate.validate_ontology`
+_Payload = bytes | ValidationReport | _Ontology | dict[str, list[str]] | BaseException | None
 _Message = tuple[str, int, _Payload, int, float]
 _ONTOLOGY, _START = -1, -2
 
@@ -125,6 +126,10 @@ class Runner(Protocol):
         """`release.ontology_texts` if a worker made them; empty otherwise (the release makes them)."""
         ...
 
+    def ontology_report(self) -> ValidationReport:
+        """The ontology checked against the ontology's shapes (`validate.validate_ontology`)."""
+        ...
+
     def lines(self) -> dict[str, list[str]]:
         """The sorted N-Triples lines of the jobs' source graphs, by graph name, if workers made them."""
         ...
@@ -153,6 +158,9 @@ class InProcess:
     def ontology_texts(self) -> dict[str, str]:
         return {}
 
+    def ontology_report(self) -> ValidationReport:
+        return validate_ontology(self._sources.ontology, shapes=self._sources.shapes)
+
     def lines(self) -> dict[str, list[str]]:
         return {}
 
@@ -178,6 +186,7 @@ class Workers:
             process.start()
         self._tasks.put((_ONTOLOGY, None))  # a task for whichever worker is ready first, while the build parses
         self._received: dict[tuple[str, int], _Payload] = {}
+        self._ontology_work: _Ontology | None = None
         self._jobs = 0
         self._peaks: dict[int, float] = {}
         self._given = False
@@ -225,16 +234,24 @@ class Workers:
         return report
 
     def ontology_texts(self) -> dict[str, str]:
-        texts = self._wait("ontology", _ONTOLOGY)
-        assert isinstance(texts, dict)
-        return texts  # type: ignore[return-value]
+        return self._ontology()[0]
+
+    def ontology_report(self) -> ValidationReport:
+        return self._ontology()[1]
+
+    def _ontology(self) -> _Ontology:
+        if self._ontology_work is None:
+            work = self._wait("ontology", _ONTOLOGY)
+            assert isinstance(work, tuple)
+            self._ontology_work = work
+        return self._ontology_work
 
     def lines(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for index in range(self._jobs):
             lines = self._wait("lines", index)
             assert isinstance(lines, dict)
-            found.update(lines)  # type: ignore[arg-type]
+            found.update(lines)
         return found
 
     def peak_rss_mb(self) -> float:
@@ -286,7 +303,8 @@ def _serve(
         index, job = task
         try:
             if job is None:
-                results.put(("ontology", index, ontology_texts(schema.ontology), os.getpid(), peak_rss_mb()))
+                work = (ontology_texts(schema.ontology), validate_ontology(schema.ontology, shapes=schema.shapes))
+                results.put(("ontology", index, work, os.getpid(), peak_rss_mb()))
             else:
                 _run(schema, project_dir, engine, validator, index, job, results)
         except BaseException as error:
