@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
 from rdflib import OWL, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
@@ -307,8 +308,6 @@ def _run_shacl(
     advanced: bool,
     origins: Mapping[Node, str],
 ) -> ValidationReport:
-    from pyshacl import validate as shacl_validate  # imported here: a build that has workers needs it only in them
-
     _, results, _ = shacl_validate(
         data,
         shacl_graph=shapes,
