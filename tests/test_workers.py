@@ -19,7 +19,8 @@ from clustergraph.compile.incremental import Component, components, schema_diges
 from clustergraph.compile.load import load_project
 from clustergraph.compile.progress import peak_rss_mb
 from clustergraph.compile.workers import Job, Workers, plan, worth_spreading
-from clustergraph.errors import BuildError, ValidationFailed
+from clustergraph.errors import BuildError, Inconsistent, ValidationFailed
+from clustergraph.namespaces import CG, resource_iri
 from clustergraph.release_format import MANIFEST_FILE
 
 SOURCE = "creative-economy-2017-07"
@@ -107,6 +108,26 @@ def test_a_failing_build_reports_the_same_whatever_the_number_of_workers(
     assert "focus: case:copy-1-nowhere" in spread.report
     assert "focus: region:copy-9-unnamed" in spread.report
     assert not (tmp_path / "two").exists() or not any((tmp_path / "two").iterdir()), "nothing written"
+
+
+def test_inconsistent_data_is_reported_the_same_whatever_the_number_of_workers(
+    project: Path, tmp_path: Path, recorded: list[int]
+) -> None:
+    """Two sources in different batches each make a region a policy case (disjoint classes): both are
+    reported, as one batch for everything would report them, not only the first batch's."""
+    for copy in (1, 9):
+        region = resource_iri("region", f"copy-{copy}-oregon")
+        (project / "data" / f"{SOURCE}-copy-{copy}" / "inconsistent.ttl").write_text(
+            f"<{region}> a <{CG.PolicyCase}> .\n", encoding="utf-8"
+        )
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(Inconsistent) as failure:
+            build(project, tmp_path / f"release-{workers}", workers=workers)
+        messages.append(str(failure.value))
+    assert recorded and recorded[0] > 1
+    assert messages[0] == messages[1]
+    assert "copy-1-oregon" in messages[1] and "copy-9-oregon" in messages[1]
 
 
 def test_a_build_with_workers_caches_what_one_process_caches(project: Path, tmp_path: Path) -> None:

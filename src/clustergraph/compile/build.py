@@ -30,6 +30,7 @@ from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release, write_release
 from clustergraph.compile.validate import ValidationReport, refuse_derived_merges
 from clustergraph.compile.workers import InProcess, Job, Runner, Workers, plan, validate_batch, worth_spreading
+from clustergraph.errors import Inconsistent
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.settings import Reasoner, Validator, get_settings
 
@@ -172,18 +173,26 @@ def _reason(
     grouping: Grouping, jobs: Sequence[Job], runner: Runner, cache: Cache, inferred: Graph, progress: Progress
 ) -> None:
     """Add each job's inferences to `inferred` (they share no resource, so together they infer what each
-    would alone), and cache each component's apart."""
+    would alone), and cache each component's apart. Raise what every inconsistent job found, together:
+    what one job for everything would find, however the jobs were cut."""
+    problems: set[str] = set()
     for index, job in enumerate(jobs):
         if not job.reason:
             continue
         # straight into the build's inferred graph, unless the cache needs the batch's own triples first
-        fresh = runner.inferred(index, into=None if cache.enabled else inferred)
+        try:
+            fresh = runner.inferred(index, into=None if cache.enabled else inferred)
+        except Inconsistent as error:
+            problems.update(error.problems)
+            continue
         if cache.enabled:
             for component, part in grouping.split(fresh, job.reason).items():
                 cache.keep_inferred(component, part)
             inferred += fresh
         for component in job.reason:
             progress.step(_name(component))
+    if problems:
+        raise Inconsistent(sorted(problems))
 
 
 def check(

@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, BNode, Graph, Literal, Namespace
 
 from clustergraph.compile.rules import Closure
 from clustergraph.compile.terms import ToOxigraph, ToRdflib
-from clustergraph.errors import BuildError
+from clustergraph.errors import Inconsistent
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.settings import Reasoner
 
@@ -81,4 +81,4 @@ def _nothing(closure: Graph) -> list[str]:
 
 def _refuse(messages: list[str]) -> None:
     if messages:
-        raise BuildError("the data is inconsistent with the ontology (OWL 2 RL):\n  " + "\n  ".join(messages))
+        raise Inconsistent(messages)

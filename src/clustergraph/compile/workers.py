@@ -11,8 +11,10 @@ than sending rdflib graphs, and its report names the files the build's would, si
 is a subject of the batch and every source describing a subject is in the subject's group. It sends
 back the batch's published inferences as N-Triples written by Oxigraph, as soon as it has them (so that
 the build's reason phase ends when the last batch is reasoned over, not validated), then the batch's
-`ValidationReport` (frozen dataclasses of strings). The parent takes results in job order, so the first
-error it raises is the one a build in one process would raise.
+`ValidationReport` (frozen dataclasses of strings), then its sources' sorted N-Triples lines for the
+release. The parent takes results in job order, so the first error it raises is the one a build in one
+process would raise. Before any job, the first worker ready makes what depends on the ontology alone
+(its release texts, its SHACL report) while the parent is still parsing the sources.
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ _JOBS_PER_WORKER = 8
 # of imports and the schema) costs more than spreading the batches saves.
 _SPREAD_FROM_BYTES = 2_000_000
 _POLL_S = 0.2
-# (what: "inferred", "report", "lines", "ontology" or "failed"; job index, or one of the two below; payload;
-# worker pid; its peak RSS)
 _Ontology = tuple[dict[str, str], ValidationReport]  # `release.ontology_texts`, `validate.validate_ontology`
 _Payload = bytes | ValidationReport | _Ontology | dict[str, list[str]] | BaseException | None
+# (what: "inferred", "report", "lines", "ontology" or "failed"; job index, or one of the two below; payload;
+# worker pid; its peak RSS)
 _Message = tuple[str, int, _Payload, int, float]
 _ONTOLOGY, _START = -1, -2
 
@@ -211,6 +213,7 @@ class Workers:
             if process.exitcode is None:
                 process.terminate()
             process.join()
+        self._tasks.cancel_join_thread()  # jobs no worker took are dropped, not waited on
         for channel in (self._tasks, self._results):
             channel.close()
             channel.join_thread()
@@ -268,7 +271,8 @@ class Workers:
             self._received[got, number] = payload
             self._peaks[pid] = max(peak, self._peaks.get(pid, 0.0))
             if got == "failed" and number == _START:
-                raise BuildError("a build worker could not start") from payload  # type: ignore[misc]
+                assert isinstance(payload, BaseException)
+                raise BuildError("a build worker could not start") from payload
         if ("failed", index) in self._received:
             error = self._received.pop(("failed", index))
             assert isinstance(error, BaseException)
