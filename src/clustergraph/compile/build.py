@@ -88,7 +88,8 @@ def build(
     With a `cache_dir`, components of sources whose inputs did not change are neither reasoned over
     nor validated again (see `incremental`); the reference reasoner never uses the cache. The others
     are reasoned over and validated in batches of about `batch_triples` asserted triples, by `validator`,
-    spread over `workers` processes when there are several batches (all from the settings unless given).
+    spread over `workers` processes when the data is large enough for them to pay (`workers`; all from the
+    settings unless given).
     """
     settings = get_settings()
     batch = batch_triples or settings.batch_triples
