@@ -31,8 +31,8 @@ from clustergraph.release_format import DATASET_FILE
 
 _TRACED = (
     (build_module, "load_project", "load"),
-    (build_module, "infer", "reason"),
-    (build_module, "check", "validate"),
+    (build_module, "_reason", "reason"),  # in the build's process, whether or not workers do the batches
+    (build_module, "_validate", "validate"),
     (build_module, "write_release", "write"),
     (validate_module, "_run_shacl", "validate.shacl"),
     (validate_module, "_run_checks_per_source", "validate.checks"),
@@ -43,7 +43,9 @@ _TRACED = (
 
 
 def _instrument() -> None:
-    """Trace the steps build() calls, by name, so the real build() runs unchanged and says where time goes."""
+    """Trace the steps build() calls, by name, so the real build() runs unchanged and says where time goes.
+    The parts (`validate.shacl` …) are traced where they run in the build's process: with build workers
+    (`CLUSTERGRAPH_BUILD_WORKERS`), they run in the workers, and only the phases are traced."""
     for module, name, phase_name in _TRACED:
         setattr(module, name, traced(phase_name, getattr(module, name)))
 

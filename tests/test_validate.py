@@ -363,6 +363,35 @@ def test_the_iri_check_knows_every_resource_kind_and_which_are_scoped() -> None:
     assert {kind for kind, scoped in kinds.items() if scoped == "true"} == set(SCOPED_KINDS)
 
 
+_TYPED_IRIS = {
+    "region/ok": ("Region", False),
+    "source/src-a/case/ok-case": ("PolicyCase", False),
+    "source/my-source": ("Source", False),  # the kind "source" unscoped, not a source's own resource
+    "source/src/facilitator-function/x-1": ("FacilitatorFunction", False),
+    "case/unscoped-case": ("PolicyCase", True),  # a source's own kind outside any source
+    "source/src-a/region/scoped-region": ("Region", True),  # a shared kind under a source
+    "cluster/wrong-kind": ("Region", True),
+    "source/a/source/b": ("Source", True),
+    "facilitator-function/x-1": ("FacilitatorFunction", True),
+    "region/Bad_Case": ("Region", True),
+    "region/a--b": ("Region", True),
+    "region/": ("Region", True),
+    "source/Src/case/x": ("PolicyCase", True),
+    "source/src/case/x/extra": ("PolicyCase", True),
+}
+
+
+def test_the_iri_check_matches_kind_scope_and_slug(ontology: Graph) -> None:
+    """Its patterns are constants (compiled once, not per row): the kind segment, whether the IRI lies
+    under a source, and the slugs are each judged, for kinds with a hyphen and the kind `source` too."""
+    data = Graph()
+    for path, (kind, _) in _TYPED_IRIS.items():
+        data.add((ID[path], RDF.type, CG[kind]))
+    with_checks = run_checks(ontology + data, CHECKS_DIR)
+    flagged = {v.focus for v in with_checks.violations if v.source == "resource-iri-violation"}
+    assert flagged == {str(ID[path]) for path, (_, wrong) in _TYPED_IRIS.items() if wrong}
+
+
 def test_a_check_that_is_not_a_select_is_refused(tmp_path: Path) -> None:
     (tmp_path / "ask-violation.rq").write_text("#+ summary: Not a list of rows.\nASK { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(BuildError, match="must be a SELECT query"):

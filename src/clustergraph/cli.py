@@ -43,6 +43,7 @@ def _build(args: argparse.Namespace, settings: Settings) -> int:
             progress=progress,
             cache_dir=cache,
             validator=args.validator or settings.validator,
+            workers=args.workers or settings.build_workers,
         )
     finally:
         progress.close()
@@ -198,6 +199,13 @@ def _tabular_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     templates.set_defaults(run=_templates)
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
 def _validator_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--validator",
@@ -223,6 +231,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"{Settings.model_fields['reasoner'].description} (default: $CLUSTERGRAPH_REASONER or native)",
     )
     build.add_argument("--full", action="store_true", help="redo every source, ignoring the build cache")
+    build.add_argument(
+        "--workers",
+        type=_positive,
+        help=f"{Settings.model_fields['build_workers'].description} (default: $CLUSTERGRAPH_BUILD_WORKERS)",
+    )
     _validator_option(build)
     build.set_defaults(run=_build)
 

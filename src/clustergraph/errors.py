@@ -3,6 +3,7 @@
 ClusterGraphError
 ├── BuildError                 a source file does not parse, or the build cannot finish
 │   ├── ValidationFailed       SHACL or a quality-check query found violations
+│   ├── Inconsistent           OWL 2 RL finds the data impossible under the ontology
 │   └── TableError             a CSV template's cells do not compile (file:row:column of each)
 ├── QueryError
 │   ├── QueryNotFound          no named query with that name             (404)
@@ -25,6 +26,8 @@ ClusterGraphError
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class ClusterGraphError(Exception):
     """Base class of every error clustergraph raises on purpose."""
@@ -40,6 +43,17 @@ class ValidationFailed(BuildError):
     def __init__(self, message: str, report: str) -> None:
         super().__init__(message)
         self.report = report
+
+
+class Inconsistent(BuildError):
+    """OWL 2 RL finds the data impossible under the ontology; `problems`: what it found, sorted."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("the data is inconsistent with the ontology (OWL 2 RL):\n  " + "\n  ".join(problems))
+        self.problems = tuple(problems)
+
+    def __reduce__(self) -> tuple[type[Inconsistent], tuple[tuple[str, ...]]]:
+        return Inconsistent, (self.problems,)  # so that it crosses from a build's worker process intact
 
 
 class TableError(BuildError):

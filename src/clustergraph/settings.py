@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -39,6 +40,12 @@ class Settings(BaseSettings):
         gt=0,
         description="`build` reasons over and validates groups of sources in batches of about this many "
         "asserted triples, so that each step's time and memory stay bounded as the data grows.",
+    )
+    build_workers: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)),
+        ge=1,
+        description="Processes `build` spreads its batches over (default: the CPUs it may use); 1 builds in "
+        "its own process only.",
     )
     store: Literal["embedded", "remote"] = "embedded"
     store_dir: Path = Field(default=Path("var/store"), description="On-disk Oxigraph database of the embedded store.")

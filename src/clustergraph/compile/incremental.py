@@ -20,20 +20,20 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.compile.load import source_folders
 from clustergraph.compile.rules import RULES_DIR
 from clustergraph.compile.serialize import ntriples_lines
-from clustergraph.compile.terms import ToRdflib
+from clustergraph.compile.terms import read_ntriples
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 # A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and
 # imports; no OWL 2 RL rule reads them.
 _HEADER = {OWL.imports, OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.backwardCompatibleWith}
 _NOT_AXIOM_TYPES = {OWL.NamedIndividual, OWL.Thing, OWL.Ontology}
+_OWL = str(OWL)
 _DECLARATIONS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
 
 
@@ -82,11 +82,12 @@ class Grouping:
 def components(data: Mapping[str, Graph], ontology: Graph, digests: Mapping[str, str], schema: str) -> Grouping:
     """The sources grouped by shared resources, each group with its digest."""
     names = sorted(data)
-    if any(_states_axioms(graph) for graph in data.values()):
+    inert, terms = _inert_properties(ontology), set(ontology.subjects())
+    mentioned = {name: _resources(data[name], terms, inert) for name in names}
+    resources = {name: found for name, found in mentioned.items() if found is not None}
+    if len(resources) < len(names):  # a source states axioms
         groups, resources = ([names] if names else []), {}
     else:
-        inert = _inert_properties(ontology)
-        resources = {name: _resources(data[name], ontology, inert) for name in names}
         groups = _connected(names, resources)
     found = tuple(Component(tuple(group), _sha(schema, *(f"{n}={digests[n]}" for n in group))) for group in groups)
     of_source = {name: component for component in found for name in component.sources}
@@ -129,8 +130,7 @@ class Cache:
         path = self._path(component, "inferred.nt")
         if path is None or not path.is_file():
             return False
-        triples = ToRdflib().triples(ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES))
-        into.addN((s, p, o, into) for s, p, o in triples)
+        read_ntriples(path, into)
         return True
 
     def keep_inferred(self, component: Component, inferred: Graph) -> None:
@@ -163,17 +163,6 @@ def _is_axiom(predicate: Node) -> bool:
     return str(predicate).startswith((str(RDFS), str(OWL))) and predicate not in _DATA_LEVEL | _HEADER
 
 
-def _states_axioms(graph: Graph) -> bool:
-    """Whether the data says something about classes or properties (an axiom), not only about resources."""
-    for predicate, obj in graph.predicate_objects():
-        if predicate == RDF.type:
-            if isinstance(obj, URIRef) and obj.startswith(str(OWL)) and obj not in _NOT_AXIOM_TYPES:
-                return True
-        elif _is_axiom(predicate):
-            return True
-    return False
-
-
 def _inert_properties(ontology: Graph) -> set[Node]:
     """Properties no axiom mentions: only declared, annotated and given a domain (which types the subject)."""
     mentioned = {o for _, p, o in ontology if p != RDF.type}
@@ -187,16 +176,26 @@ def _inert_properties(ontology: Graph) -> set[Node]:
     return inert
 
 
-def _resources(graph: Graph, ontology: Graph, inert: set[Node]) -> dict[Node, bool]:
-    """The resources a source mentions (less the ontology's terms and the classes it types with), each
+def _resources(graph: Graph, terms: set[Node], inert: set[Node]) -> dict[Node, bool] | None:
+    """The resources a source mentions (less the ontology's `terms` and the classes it types with), each
     with whether this source describes it or links to it through a property with axioms (True), or
-    only points at it through inert properties (False)."""
-    terms = set(ontology.subjects())
+    only points at it through `inert` properties (False); None if the source says something about
+    classes or properties (an axiom), not only about resources. One pass over the graph, each
+    predicate judged once."""
     found: dict[Node, bool] = {}
+    linking: dict[Node, bool] = {}  # predicate → whether its object is linked (not a typing, not inert)
     for subject, predicate, obj in graph:
+        links = linking.get(predicate)
+        if links is None:
+            if _is_axiom(predicate):
+                return None
+            links = linking[predicate] = predicate != RDF.type and predicate not in inert
         found[subject] = True
-        if predicate != RDF.type and not isinstance(obj, Literal):
-            found[obj] = found.get(obj, False) or predicate not in inert
+        if predicate == RDF.type:
+            if isinstance(obj, URIRef) and obj.startswith(_OWL) and obj not in _NOT_AXIOM_TYPES:
+                return None
+        elif not isinstance(obj, Literal):
+            found[obj] = found.get(obj, False) or links
     return {node: strong for node, strong in found.items() if node not in terms}
 
 

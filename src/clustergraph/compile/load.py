@@ -14,7 +14,7 @@ explicit `"x"^^xsd:string` reads as the plain `"x"`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -48,10 +48,11 @@ class Sources:
     source_origins: dict[str, dict[Node, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def add_source(self, name: str, paths: Iterable[Path], root: Path) -> None:
-        """Load one source's files; its subjects remember their file and line, within the source and overall."""
+    def add_source(self, name: str, paths: Iterable[Path], root: Path, locate: bool = True) -> None:
+        """Load one source's files; its subjects remember their file and line, within the source and overall
+        (unless not `locate`: only a validation report names them)."""
         self.source_origins[name] = {}
-        self.data[name] = load_files(paths, root, self.source_origins[name])
+        self.data[name] = load_files(paths, root, self.source_origins[name] if locate else None)
         for subject, where in self.source_origins[name].items():
             self.origins.setdefault(subject, where)
 
@@ -91,12 +92,14 @@ def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
     return graph
 
 
-def load_files(paths: Iterable[Path], root: Path, origins: dict[Node, str]) -> Graph:
+def load_files(paths: Iterable[Path], root: Path, origins: dict[Node, str] | None) -> Graph:
     """Parse the files into one graph; `origins` learns `file:line` for each subject (first file wins)."""
     graph = bind_prefixes(Graph())
     terms = ToRdflib()
     for path in sorted(paths):
         subjects = _parse_into(graph, path, terms)
+        if origins is None:
+            continue
         lines = subject_lines(path.read_text(encoding="utf-8"))
         relative = _relative(path, root)
         for subject in subjects:
@@ -136,8 +139,20 @@ def source_folders(project_dir: Path) -> list[Path]:
     return sorted(p for p in (project_dir / "data").iterdir() if p.is_dir())
 
 
-def load_project(project_dir: Path, on_source: Callable[[str], None] | None = None) -> Sources:
-    """Every source; `on_source` hears the name of each source once it is loaded."""
+def load_project(project_dir: Path, on_source: Callable[[str], None] | None = None, locate: bool = True) -> Sources:
+    """Every source; `on_source` hears the name of each source once it is loaded. Without `locate`, the
+    sources' subjects do not learn their file and line (`add_source`)."""
+    sources = load_schema(project_dir)
+    for folder in source_folders(project_dir):
+        sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir, locate)
+        if on_source is not None:
+            on_source(folder.name)
+    sources.warn_about_missing_manifests()
+    return sources
+
+
+def load_schema(project_dir: Path) -> Sources:
+    """The ontology and the shapes, no source yet."""
     origins: dict[Node, str] = {}
     ontology_files = (p for p in (project_dir / "ontology").glob("*.ttl") if p.name != EDIT_FILE)
     ontology = load_files(ontology_files, project_dir, origins)
@@ -145,12 +160,15 @@ def load_project(project_dir: Path, on_source: Callable[[str], None] | None = No
         raise BuildError(f"{project_dir / 'ontology'}: no ontology Turtle found")
     shapes = load_files((project_dir / "shapes").glob("*.ttl"), project_dir, {})
     per_source_shapes = load_files((project_dir / PER_SOURCE_SHAPES).glob("*.ttl"), project_dir, {})
-    sources = Sources(ontology=ontology, data={}, shapes=shapes, per_source_shapes=per_source_shapes, origins=origins)
-    for folder in source_folders(project_dir):
-        sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir)
-        if on_source is not None:
-            on_source(folder.name)
-    sources.warn_about_missing_manifests()
+    return Sources(ontology=ontology, data={}, shapes=shapes, per_source_shapes=per_source_shapes, origins=origins)
+
+
+def load_sources(schema: Sources, project_dir: Path, names: Iterable[str]) -> Sources:
+    """Some of the project's sources (in name order, as `load_project` reads them) beside `schema`, which
+    is shared, not copied: what one batch of a build needs."""
+    sources = replace(schema, data={}, origins=dict(schema.origins), source_origins={}, warnings=[])
+    for name in sorted(names):
+        sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir)
     return sources
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import chain
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, BNode, Graph, Literal, Namespace
 
 from clustergraph.compile.rules import Closure
 from clustergraph.compile.terms import ToOxigraph, ToRdflib
-from clustergraph.errors import BuildError
+from clustergraph.errors import Inconsistent
 from clustergraph.namespaces import bind_prefixes
 from clustergraph.settings import Reasoner
 
@@ -34,6 +35,18 @@ def infer(
     distinct term converted once), with no text in between. Raises BuildError when the closure is
     inconsistent.
     """
+    inferred = into if into is not None else bind_prefixes(Graph())
+    inferred.addN((s, p, o, inferred) for s, p, o in ToRdflib().triples(_closure(ontology, data, engine).published()))
+    return inferred
+
+
+def infer_ntriples(ontology: Graph, data: Sequence[Graph], engine: Reasoner = "native") -> bytes:
+    """What `infer` adds, as N-Triples written by Oxigraph: a build's worker process hands a batch's
+    inferences back so (see `workers`), and `read_ntriples` reads them into an rdflib graph."""
+    return _closure(ontology, data, engine).published().serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _closure(ontology: Graph, data: Graph | Sequence[Graph], engine: Reasoner) -> Closure:
     graphs = [data] if isinstance(data, Graph) else list(data)
     closure = Closure()
     to_oxigraph = ToOxigraph()
@@ -43,9 +56,7 @@ def infer(
         _refuse(closure.inconsistencies())
     else:
         closure.add_triples(to_oxigraph.triples(_owlrl_closure(ontology, graphs)))  # type: ignore[arg-type]
-    inferred = into if into is not None else bind_prefixes(Graph())
-    inferred.addN((s, p, o, inferred) for s, p, o in ToRdflib().triples(closure.published()))
-    return inferred
+    return closure
 
 
 def _owlrl_closure(ontology: Graph, data: Sequence[Graph]) -> Graph:
@@ -70,4 +81,4 @@ def _nothing(closure: Graph) -> list[str]:
 
 def _refuse(messages: list[str]) -> None:
     if messages:
-        raise BuildError("the data is inconsistent with the ontology (OWL 2 RL):\n  " + "\n  ".join(messages))
+        raise Inconsistent(messages)

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from rdflib import OWL, RDF, Graph
 
 from clustergraph.compile.canonical import canonical_turtle
-from clustergraph.compile.progress import peak_rss_mb as rss_mb
+from clustergraph.compile.progress import peak_rss_mb as this_process_rss_mb
 from clustergraph.compile.serialize import compact_jsonld, ntriples_lines, union, write_rdfxml, write_turtle
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, source_graph
 from clustergraph.release_format import CURRENT, DATASET_FILE, DIGEST_LENGTH, LINKS, MANIFEST_FILE
@@ -39,6 +39,10 @@ class Release:
     work: Mapping[str, int] = field(default_factory=dict)
     # what the quality report lists beside the counts: contested values (see `contested`)
     quality: Mapping[str, Any] = field(default_factory=dict)
+    # `ontology_texts(ontology)`, and graphs' `ntriples_lines` by graph name, where already made (by a
+    # build's worker processes, see `workers`)
+    texts: Mapping[str, str] = field(default_factory=dict)
+    lines: Mapping[str, list[str]] = field(default_factory=dict)
 
     def named_graphs(self) -> dict[str, Graph]:
         graphs = {str(ONTOLOGY_GRAPH): self.ontology}
@@ -47,21 +51,28 @@ class Release:
         return graphs
 
 
+def ontology_texts(ontology: Graph) -> dict[str, str]:
+    """The ontology's downloads made from its graph alone: the same for every build of the same ontology."""
+    return {"ontology.ttl": canonical_turtle(ontology), "ontology.jsonld": compact_jsonld(ontology)}
+
+
 def write_release(
     release: Release,
     release_dir: Path,
     timings: Mapping[str, float],
     peak_rss_mb: Mapping[str, float] | None = None,
+    rss_mb: Callable[[], float] = this_process_rss_mb,
 ) -> dict[str, Any]:
     """Write a version of `release` under `release_dir` and make it current; return its report.
 
-    `timings` and `peak_rss_mb` (per phase, so far) go into the report, with the write phase's own.
+    `timings` and `peak_rss_mb` (per phase, so far) go into the report, with the write phase's own
+    (`rss_mb`: the peak so far of the build's processes).
     """
     release_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=release_dir))
     staging.chmod(0o755)  # a download, readable like any other file (mkdtemp makes it private)
     try:
-        report = _write_artifacts(release, staging, timings, peak_rss_mb or {})
+        report = _write_artifacts(release, staging, timings, peak_rss_mb or {}, rss_mb)
         version = release_dir / report["digest"]
         if version.is_dir():  # the same graphs were released before, and versions never change
             shutil.rmtree(staging)
@@ -75,14 +86,18 @@ def write_release(
 
 
 def _write_artifacts(
-    release: Release, folder: Path, timings: Mapping[str, float], peak_rss_mb: Mapping[str, float]
+    release: Release,
+    folder: Path,
+    timings: Mapping[str, float],
+    peak_rss_mb: Mapping[str, float],
+    rss_mb: Callable[[], float],
 ) -> dict[str, Any]:
     started = time.perf_counter()
-    (folder / "ontology.ttl").write_text(canonical_turtle(release.ontology), encoding="utf-8")
-    (folder / "ontology.jsonld").write_text(compact_jsonld(release.ontology), encoding="utf-8")
+    for name, text in (release.texts or ontology_texts(release.ontology)).items():
+        (folder / name).write_text(text, encoding="utf-8")
     # Each graph once as sorted N-Triples lines; the data and inferred downloads are written from those
     # lines (the data's as the union of the sources'), not by merging the sources into one more graph.
-    lines = {name: ntriples_lines(graph) for name, graph in release.named_graphs().items()}
+    lines = {name: release.lines.get(name) or ntriples_lines(graph) for name, graph in release.named_graphs().items()}
     write_rdfxml(lines[str(ONTOLOGY_GRAPH)], folder / "ontology.owl", PREFIXES)
     data = [lines[source_graph(name)] for name in release.data]
     asserted = write_turtle(union(*data), folder / "data.ttl", PREFIXES)
