@@ -6,7 +6,7 @@ straight to its endpoint, skipping what FastAPI and Starlette put around every r
 and telemetry middlewares, the body-limit and exit-stack layers, and matching the path against
 every route. `/sparql` reads its own parameters and bounds its own body, so they add nothing there
 but time: with the middlewares merged (`api.stamps`), what surrounds the route now costs the server
-process 27–39 µs of a type lookup's 159–166, against 89–122 of 258–300 before (benchmarks/README.md,
+process 28–31 µs of a type lookup's 162–177, against 112–113 of 286–294 before (benchmarks/README.md,
 "The /sparql shortcut"). Errors get the very answers the app's exception handlers give
 (`api.errors.ErrorAnswers`). Any other method (HEAD, OPTIONS, a wrong one) takes the ordinary path.
 """
