@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     api_workers: int = Field(default=2, ge=1, description="Workers for the API's own queries and pages.")
     spare_worker: bool = Field(default=True, description="Keep a worker started to replace a killed one at once.")
     query_memory_mb: int = Field(default=1024, gt=0, description="Memory one query may take in its worker.")
+    worker_memory_quads: int = Field(
+        default=250_000,
+        ge=0,
+        description="Query workers copy a release of at most this many quads into memory (about 500 bytes a "
+        "quad, in each worker), where Oxigraph answers up to 3x faster than from its on-disk store; a larger "
+        "release is queried on disk. 0: always on disk.",
+    )
     worker_network_namespace: bool = Field(
         default=True, description="Move query workers into an empty network namespace, where the kernel allows it."
     )

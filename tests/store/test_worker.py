@@ -38,7 +38,7 @@ from clustergraph.store.database import prepare_database
 from clustergraph.store.embedded import EmbeddedStore
 from clustergraph.store.formats import SPARQL_JSON
 from clustergraph.store.jobs import CHUNK_BYTES, QueryJob
-from clustergraph.store.worker import Spawner, WorkerConfig, WorkerPool, _Worker
+from clustergraph.store.worker import Spawner, WorkerConfig, WorkerPool, _opened, _Worker
 
 # 24 quads to the 7th power: billions of rows to count, far past any timeout used here.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(7)) + " }"
@@ -428,3 +428,31 @@ def test_a_request_cancelled_while_its_worker_starts_gives_the_worker_back(datab
         assert pool.state() == {"size": 1, "busy": 0, "vacant": 1, "restarts": 1}
         assert on_fresh_loop(cancelled_then_settled) == {"size": 1, "busy": 0, "vacant": 0, "restarts": 1}
         assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+
+
+def test_a_worker_answers_alike_from_memory_and_from_disk(database: Path) -> None:
+    """A small release is copied into the worker's memory (`memory_quads`); a larger one, or 0, stays
+    on disk. The answers, over the union default graph, named graphs and the graph names, are the same."""
+    texts = [
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } ORDER BY ?s ?o",
+    ]
+    answers = []
+    for memory_quads in (0, 1, 10**6):  # on disk; too small to copy; copied
+        with pool_of(WorkerConfig(database, memory_quads=memory_quads)) as pool:
+            answers.append([pool.run(job(text, SPARQL_JSON)).body for text in texts])
+    assert answers[0] == answers[1] == answers[2]
+    assert json.loads(answers[0][0])["results"]["bindings"][0]["n"]["value"] != "0"
+
+
+@pytest.mark.parametrize(("memory_quads", "in_memory"), [(0, False), (1, False), (10**6, True)])
+def test_only_a_small_enough_release_is_copied_into_memory(database: Path, memory_quads: int, in_memory: bool) -> None:
+    store = _opened(WorkerConfig(database, memory_quads=memory_quads))
+    insert = "INSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }"
+    if in_memory:  # a copy: writable, and the database is left as it was
+        store.update(insert)
+        assert len(store) == len(_opened(WorkerConfig(database))) + 1
+    else:  # the database itself, opened read-only
+        with pytest.raises(RuntimeError, match="read-write"):
+            store.update(insert)

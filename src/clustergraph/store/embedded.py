@@ -1,5 +1,6 @@
 """The embedded store: the release in an on-disk Oxigraph database, queried by killable
-worker processes, and swapped for the next release without a restart.
+worker processes (which copy a small release into memory: `worker_memory_quads`), and swapped for
+the next release without a restart.
 
 The server process never parses or evaluates a query itself: `guard.py` checks the text, and a
 worker (`worker.py`) parses, evaluates and serializes it, handing back rows, or bytes chunk by chunk.
@@ -45,6 +46,7 @@ class _Generation:
             seccomp=settings.worker_seccomp,
             allow_unisolated=settings.allow_unisolated_queries,
             memory_bytes=settings.query_memory_mb * 2**20,
+            memory_quads=settings.worker_memory_quads,
         )
         self.lease = lease
         self.spawner = Spawner(config, spare=settings.spare_worker)
