@@ -111,7 +111,7 @@ def build(
             grouping = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
         groups = grouping.components
         with watch.phase("reason", total=len(groups)):
-            inferred, to_reason = _cached_inferences(sources, grouping, cache, watch.progress)
+            inferred, to_reason = _cached_inferences(sources, grouping, cache, reasoner, watch.progress)
             to_validate = [c for c in groups if not cache.conforms(c)]
             jobs = plan(groups, to_reason, to_validate, _sizes(sources), batch, count if pool else 1)
             runner = _runner(pool, jobs, sources, project_dir, reasoner, validator)
@@ -140,12 +140,12 @@ def build(
 
 
 def _cached_inferences(
-    sources: Sources, grouping: Grouping, cache: Cache, progress: Progress
+    sources: Sources, grouping: Grouping, cache: Cache, engine: Reasoner, progress: Progress
 ) -> tuple[Graph, list[Component]]:
     """The inferences of the components found in the cache, and the components not found there. Without
-    any component, the ontology's own (a project without sources still has an inferred graph)."""
+    any component, the ontology's own by `engine` (a project without sources still has an inferred graph)."""
     if not grouping.components:
-        return infer(sources.ontology, Graph()), []
+        return infer(sources.ontology, Graph(), engine=engine), []
     inferred = bind_prefixes(Graph())
     todo: list[Component] = []
     for component in grouping.components:

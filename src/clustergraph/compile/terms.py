@@ -60,9 +60,8 @@ class ToOxigraph:
 
 def read_ntriples(ntriples: Path | bytes, into: Graph) -> None:
     """Add N-Triples (a file, or bytes) to `into`, parsed by Oxigraph."""
-    parsed = (
-        ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
-        if isinstance(ntriples, Path)
-        else (ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES))
-    )
+    if isinstance(ntriples, Path):
+        parsed = ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        parsed = ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
     into.addN((s, p, o, into) for s, p, o in ToRdflib().triples(parsed))
