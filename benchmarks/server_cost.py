@@ -9,7 +9,9 @@ difference between two rows is what the outer one adds:
 - `app`: the whole ASGI app, as uvicorn calls it (middlewares, the `/sparql` shortcut, the route);
 - `route`: the `/sparql` GET endpoint and its response, called with a request object;
 - `store`: the embedded store's `stream_async`, the query as the route hands it over;
-- `process hop`: `benchmarks.process_hop`'s bare app on its own workers, the bound of the design.
+- `process hop`: `benchmarks.process_hop`'s bare app on its own workers, the bound of the design;
+- `percent-decoding the query string`: the URL's parameters decoded afresh, which the route now
+  remembers per query string.
 
 The query workers' CPU is not counted (they are other processes); the time the server waits for them
 is not CPU. The best of `--rounds` rounds of `--requests` each is printed, in µs per request.
@@ -34,7 +36,7 @@ from starlette.requests import Request
 
 from benchmarks.process_hop import RELEASE_ENV, TYPE_LOOKUP, HopApp
 from clustergraph.api.app import create_app
-from clustergraph.api.routes.sparql import SPARQL_PATH, sparql_get
+from clustergraph.api.routes.sparql import SPARQL_PATH, _decoded_url_params, sparql_get
 from clustergraph.settings import Settings
 from clustergraph.store.base import QueryRequest
 from clustergraph.store.embedded import EmbeddedStore
@@ -115,7 +117,16 @@ async def measure(release: Path, rounds: int, requests: int) -> dict[str, float]
         async def process_hop() -> None:
             await hop(_scope(hop, hop_query_string), _receive, send)
 
-        layers: dict[str, Call] = {"app": whole_app, "route": route, "store": store, "process hop": process_hop}
+        async def decoding() -> None:  # what the route remembers per query string (`_url_params`)
+            _decoded_url_params(query_string)
+
+        layers: dict[str, Call] = {
+            "app": whole_app,
+            "route": route,
+            "store": store,
+            "process hop": process_hop,
+            "percent-decoding the query string": decoding,
+        }
         best: dict[str, float] = {}
         async with app.router.lifespan_context(app):
             for _ in range(rounds):  # interleaved, so that a noisy moment spreads over all of them

@@ -73,9 +73,9 @@ class Settings(BaseSettings):
     worker_memory_quads: int = Field(
         default=250_000,
         ge=0,
-        description="Query workers copy a release of at most this many quads into memory (about 500 bytes a "
-        "quad, in each worker), where Oxigraph answers up to 3x faster than from its on-disk store; a larger "
-        "release is queried on disk. 0: always on disk.",
+        description="Query workers copy a release of at most this many quads into memory (about 250 bytes a "
+        "quad, in each worker), where Oxigraph answers most queries faster than from its on-disk store (1.3-5.5x, "
+        "benchmarks/engine_store.py); a larger release is queried on disk. 0: always on disk.",
     )
     worker_network_namespace: bool = Field(
         default=True, description="Move query workers into an empty network namespace, where the kernel allows it."

@@ -3,8 +3,8 @@
 pyoxigraph has no query timeout, a thread cannot be killed, and some queries crash the interpreter
 (DESIGN.md, "Known hazards"). So every query runs in a worker process that holds the store open
 read-only (or, for a release of at most `WorkerConfig.memory_quads` quads, a copy of it in memory,
-where Oxigraph answers up to 3x faster: 0.64 against 2.21 ms for the Russian-label search of
-benchmarks/queries/speed, at about 500 bytes a quad). A query past its deadline, or whose client
+at about 250 bytes a quad, where Oxigraph answers most queries 1.3-5.5x faster and a full scan about
+as fast: `benchmarks/engine_store.py`). A query past its deadline, or whose client
 went away, is stopped by killing its worker, which is then replaced, while the other workers go on
 answering. A worker that dies on its own (a segfault) is replaced the same way, and the query that
 killed it gets `QueryCrashed`. Each worker may take only so much memory (RLIMIT_DATA,
