@@ -16,6 +16,8 @@ from clustergraph.compile.validate import validate_sources
 from clustergraph.errors import ValidationFailed
 from clustergraph.namespaces import CG, resource_iri
 
+pytestmark = pytest.mark.own_projects  # never reads data/ as a whole: see pyproject's markers
+
 SOURCE = "creative-economy-2017-07"
 SECOND_OPINION = "second-opinion"
 

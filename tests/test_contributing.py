@@ -2,9 +2,10 @@
 
 The copy shares this checkout's `.venv` (a symlink), so `.venv/bin/clustergraph` and `make` run as they
 would for an editor. Two liberties, both bounded: the server's port is replaced by a free one, and
-`make test` runs the compile side's tests only: without the slow tests (this test is one of them),
-the store's, the API's and the browser's — the walkthrough's own `curl` shows the served source, and
-the whole suite with a second source in `data/` is `test_second_source.py`'s.
+`make test` runs the compile side's tests that read `data/`, on every core (pytest-xdist): without the
+slow tests (this test is one of them), those building only projects of their own (`own_projects`), the
+store's, the API's and the browser's — the walkthrough's own `curl` shows the served source, and the
+slow ones with a second source in `data/` are `test_second_source.py`'s.
 """
 
 from __future__ import annotations
@@ -76,7 +77,10 @@ def test_the_walkthrough_names_every_step_of_the_loop() -> None:
 @pytest.mark.skipif(os.environ.get(NESTED) == "1", reason="already a copy's own run")
 def test_following_the_walkthrough_adds_a_source_the_server_shows(repository: Path) -> None:
     port = str(_free_port())
-    compile_side = "-m 'not slow' --ignore=tests/store --ignore=tests/api --ignore=tests/browser -p no:cacheprovider"
+    compile_side = (
+        "-m 'not slow and not own_projects' --ignore=tests/store --ignore=tests/api --ignore=tests/browser"
+        " -p no:cacheprovider -n auto"
+    )
     env = {**os.environ, NESTED: "1", "PYTEST_ADDOPTS": compile_side}
     servers: list[subprocess.Popen[bytes]] = []
     outputs: dict[str, str] = {}

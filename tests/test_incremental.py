@@ -17,6 +17,8 @@ from clustergraph.compile.reason import infer
 from clustergraph.errors import ValidationFailed
 from clustergraph.namespaces import scoped_iri
 
+pytestmark = pytest.mark.own_projects  # never reads data/ as a whole: see pyproject's markers
+
 SOURCE = "creative-economy-2017-07"
 COPY = f"{SOURCE}-copy-2"
 EX = "@prefix ex: <https://example.org/> .\n"

@@ -15,6 +15,8 @@ from clustergraph.errors import BuildError
 from clustergraph.namespaces import ID, source_graph
 from clustergraph.release_format import CURRENT, LINKS, MANIFEST_FILE, current_version, find_version
 
+pytestmark = pytest.mark.own_projects  # never reads data/ as a whole: see pyproject's markers
+
 SOURCE = "creative-economy-2017-07"
 PLACES = Path("data") / SOURCE / "places.ttl"
 

@@ -22,6 +22,8 @@ from clustergraph.compile.validate import ValidationReport
 from clustergraph.dataset import load_release, query_release
 from clustergraph.namespaces import SCOPED_KINDS, SLUG, SOURCE_SLUG, kind_and_slug
 
+pytestmark = pytest.mark.own_projects  # never reads data/ as a whole: see pyproject's markers
+
 TARGET_TRIPLES = 3_000
 
 

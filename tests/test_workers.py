@@ -23,6 +23,8 @@ from clustergraph.errors import BuildError, Inconsistent, ValidationFailed
 from clustergraph.namespaces import CG, resource_iri
 from clustergraph.release_format import MANIFEST_FILE
 
+pytestmark = pytest.mark.own_projects  # never reads data/ as a whole: see pyproject's markers
+
 SOURCE = "creative-economy-2017-07"
 COPIES = 9  # ten sources, about 23,000 asserted triples: enough Turtle for a build to spread its batches
 ARTIFACTS = ("dataset.nq", "data.ttl", "inferred.ttl", "ontology.ttl", "ontology.jsonld", "ontology.owl")
