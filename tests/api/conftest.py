@@ -21,6 +21,7 @@ from clustergraph.api.app import create_app
 from clustergraph.compile.load import parse_turtle
 from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release
+from clustergraph.compile.serialize import ntriples_lines
 from clustergraph.release_format import DATASET_FILE
 from clustergraph.settings import Settings
 
@@ -33,10 +34,11 @@ def write_fixture_release(target: Path) -> Path:
     ontology = parse_turtle(PROJECT_DIR / "ontology" / "clustergraph.ttl")
     data = parse_turtle(DATA_DIR / "source.ttl")
     parse_turtle(DATA_DIR / "moved.ttl", into=data)
-    release = Release(ontology=ontology, data={FIXTURE_SOURCE: data}, inferred=infer(ontology, data))
+    inferred = ntriples_lines(infer(ontology, data))
+    release = Release(ontology=ontology, data={FIXTURE_SOURCE: ntriples_lines(data)}, inferred=inferred)
     dataset = ox.Store()
-    for name, graph in release.named_graphs().items():
-        triples = graph.serialize(format="nt", encoding="utf-8")
+    for name, lines in release.named_graphs().items():
+        triples = "".join(f"{line} .\n" for line in lines)
         dataset.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
     target.mkdir(parents=True, exist_ok=True)
     dataset.dump(target / DATASET_FILE, format=ox.RdfFormat.N_QUADS)

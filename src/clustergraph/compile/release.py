@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,30 +23,40 @@ from rdflib import OWL, RDF, Graph
 
 from clustergraph.compile.canonical import canonical_turtle
 from clustergraph.compile.progress import peak_rss_mb as this_process_rss_mb
-from clustergraph.compile.serialize import compact_jsonld, ntriples_lines, union, write_rdfxml, write_turtle
+from clustergraph.compile.serialize import (
+    compact_jsonld,
+    ntriples_lines,
+    term_text,
+    triples_of,
+    union,
+    write_rdfxml,
+    write_turtle,
+)
 from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, bind_prefixes, source_graph
 from clustergraph.release_format import CURRENT, DATASET_FILE, DIGEST_LENGTH, LINKS, MANIFEST_FILE
 
 
 @dataclass(frozen=True)
 class Release:
+    """What a release is written from. The graphs but the ontology are sorted N-Triples lines
+    (`serialize.ntriples_lines`), as the build has them (from its workers or its cache), not rdflib graphs."""
+
     ontology: Graph
-    data: Mapping[str, Graph]
-    inferred: Graph
+    data: Mapping[str, Sequence[str]]  # by source name
+    inferred: Sequence[str]
     # per source, the digests that decide what an incremental build redoes (see `incremental`)
     sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # how much of the build was done, not taken from the cache
     work: Mapping[str, int] = field(default_factory=dict)
     # what the quality report lists beside the counts: contested values (see `contested`)
     quality: Mapping[str, Any] = field(default_factory=dict)
-    # `ontology_texts(ontology)`, and graphs' `ntriples_lines` by graph name, where already made (by a
-    # build's worker processes, see `workers`)
+    # `ontology_texts(ontology)`, where already made (by a build's worker process, or its cache)
     texts: Mapping[str, str] = field(default_factory=dict)
-    lines: Mapping[str, list[str]] = field(default_factory=dict)
 
-    def named_graphs(self) -> dict[str, Graph]:
-        graphs = {str(ONTOLOGY_GRAPH): self.ontology}
-        graphs.update({source_graph(name): graph for name, graph in self.data.items()})
+    def named_graphs(self) -> dict[str, Sequence[str]]:
+        """Each graph's sorted lines by graph name."""
+        graphs: dict[str, Sequence[str]] = {str(ONTOLOGY_GRAPH): ntriples_lines(self.ontology)}
+        graphs.update({source_graph(name): lines for name, lines in self.data.items()})
         graphs[str(INFERRED_GRAPH)] = self.inferred
         return graphs
 
@@ -62,17 +72,20 @@ def write_release(
     timings: Mapping[str, float],
     peak_rss_mb: Mapping[str, float] | None = None,
     rss_mb: Callable[[], float] = this_process_rss_mb,
+    started: float | None = None,
 ) -> dict[str, Any]:
     """Write a version of `release` under `release_dir` and make it current; return its report.
 
     `timings` and `peak_rss_mb` (per phase, so far) go into the report, with the write phase's own
-    (`rss_mb`: the peak so far of the build's processes).
+    (`rss_mb`: the peak so far of the build's processes; `started`: when the phase began, if before
+    this call, as `time.perf_counter()` gave it).
     """
+    started = time.perf_counter() if started is None else started
     release_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=release_dir))
     staging.chmod(0o755)  # a download, readable like any other file (mkdtemp makes it private)
     try:
-        report = _write_artifacts(release, staging, timings, peak_rss_mb or {}, rss_mb)
+        report = _write_artifacts(release, staging, timings, peak_rss_mb or {}, rss_mb, started)
         version = release_dir / report["digest"]
         if version.is_dir():  # the same graphs were released before, and versions never change
             shutil.rmtree(staging)
@@ -91,27 +104,28 @@ def _write_artifacts(
     timings: Mapping[str, float],
     peak_rss_mb: Mapping[str, float],
     rss_mb: Callable[[], float],
+    started: float,
 ) -> dict[str, Any]:
-    started = time.perf_counter()
     for name, text in (release.texts or ontology_texts(release.ontology)).items():
         (folder / name).write_text(text, encoding="utf-8")
-    # Each graph once as sorted N-Triples lines; the data and inferred downloads are written from those
-    # lines (the data's as the union of the sources'), not by merging the sources into one more graph.
-    lines = {name: release.lines.get(name) or ntriples_lines(graph) for name, graph in release.named_graphs().items()}
+    # The data and inferred downloads are written from the graphs' sorted lines (the data's as the union
+    # of the sources'), not by merging the sources into one more graph.
+    lines = release.named_graphs()
     write_rdfxml(lines[str(ONTOLOGY_GRAPH)], folder / "ontology.owl", PREFIXES)
     data = [lines[source_graph(name)] for name in release.data]
     asserted = write_turtle(union(*data), folder / "data.ttl", PREFIXES)
     write_turtle(lines[str(INFERRED_GRAPH)], folder / "inferred.ttl", PREFIXES)
     with (folder / DATASET_FILE).open("w", encoding="utf-8") as dataset:
-        digests = {name: _write_graph(dataset, name, lines.pop(name)) for name in sorted(release.named_graphs())}
+        digests = {name: _write_graph(dataset, name, lines[name]) for name in sorted(lines)}
     timings = {**timings, "write": time.perf_counter() - started}
-    manifest = {**_identity(release, digests), **_report(release, asserted, timings)}
+    sizes = {name: len(graph) for name, graph in lines.items()}
+    manifest = {**_identity(release, digests, sizes), **_report(release, asserted, timings)}
     manifest["peak_rss_mb"] = {**peak_rss_mb, "write": round(rss_mb(), 1)}
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
 
 
-def _write_graph(stream: TextIO, name: str, lines: list[str]) -> str:
+def _write_graph(stream: TextIO, name: str, lines: Sequence[str]) -> str:
     """One graph's N-Quads from its sorted lines, so two builds of the same sources give the same bytes."""
     sha = hashlib.sha256()
     for triple in lines:
@@ -121,9 +135,8 @@ def _write_graph(stream: TextIO, name: str, lines: list[str]) -> str:
     return sha.hexdigest()[:DIGEST_LENGTH]
 
 
-def _identity(release: Release, digests: Mapping[str, str]) -> dict[str, Any]:
+def _identity(release: Release, digests: Mapping[str, str], sizes: Mapping[str, int]) -> dict[str, Any]:
     """What the release is: its digest (of its graphs' digests), the ontology version, each graph."""
-    sizes = {name: len(graph) for name, graph in release.named_graphs().items()}
     graphs = {name: {"digest": digest, "triples": sizes[name]} for name, digest in digests.items()}
     whole = hashlib.sha256(json.dumps(digests, sort_keys=True).encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
     version = release.ontology.value(predicate=RDF.type, object=OWL.Ontology, any=True)
@@ -137,11 +150,13 @@ def _identity(release: Release, digests: Mapping[str, str]) -> dict[str, Any]:
 
 def _report(release: Release, asserted: int, timings: Mapping[str, float]) -> dict[str, Any]:
     # the typing triples of the graphs, not a merged copy of them (a million triples at 10^6)
-    typed = set(release.inferred.subject_objects(RDF.type))
-    for graph in release.data.values():
-        typed.update(graph.subject_objects(RDF.type))
+    typed = set(triples_of(release.inferred, str(RDF.type)))
+    for lines in release.data.values():
+        typed.update(triples_of(lines, str(RDF.type)))
     names = bind_prefixes(Graph()).namespace_manager
-    classes = Counter(names.normalizeUri(str(o)) for _, o in typed)
+    classes: Counter[str] = Counter()
+    for token, count in Counter(o for _, o in typed).items():  # a few classes, each named once
+        classes[names.normalizeUri(term_text(token))] += count
     return {
         "triples": {
             "ontology": len(release.ontology),

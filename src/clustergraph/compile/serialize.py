@@ -22,6 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.compile.canonical import stable_blank_nodes
+from clustergraph.compile.terms import ToRdflib
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 # A local name every Turtle parser reads after a prefix, without escapes (a safe part of PN_LOCAL).
@@ -50,6 +51,27 @@ def _lines(graph: Graph) -> tuple[list[str], bool]:
         return found
 
     return sorted(f"{term(s)} {term(p)} {term(o)}" for s, p, o in graph), blank
+
+
+def triples_of(lines: Iterable[str], predicate: str) -> Iterator[tuple[str, str]]:
+    """The subject and object tokens of the lines whose predicate is `predicate` (an IRI)."""
+    token = f" <{predicate}> "
+    for line in lines:
+        if token in line:
+            s, p, o = line.split(" ", 2)
+            if p == token[1:-1]:
+                yield s, o
+
+
+def term_text(token: str) -> str:
+    """What `str()` gives for the rdflib term an N-Triples token of `ntriples_lines` writes: an IRI's
+    text, a blank node's label, a literal's lexical form."""
+    if token.startswith("<"):
+        return token[1:-1]
+    if token.startswith("_:"):
+        return token[2:]
+    parsed = ox.parse(input=f"<x:s> <x:p> {token} .", format=ox.RdfFormat.N_TRIPLES)
+    return str(next(iter(ToRdflib().triples(parsed)))[2])
 
 
 def union(*sorted_lines: Iterable[str]) -> Iterator[str]:

@@ -1,0 +1,83 @@
+"""What a build needs of a source, so that an unchanged source is read from the cache, not parsed.
+
+Parsing a source into rdflib is most of what an incremental build would otherwise spend on the sources
+it does not redo (4.2 s of 7.9 s at 60 sources, benchmarks/README.md). All the build needs of such a
+source is, besides its sorted N-Triples lines (the release is written from them):
+
+- how many triples it has (the batches are cut by it);
+- the resources it mentions, each linked or only pointed at (`incremental.resources`: which sources it
+  is grouped with);
+- its values of the properties allowed once per source (`contested.single_values`);
+- whether it has a manifest (the build warns when not).
+
+Each is a function of the source's files, the ontology and the shapes, which the source's cache key
+covers (`incremental.source_key`). Where its subjects were defined (file and line) is not kept: only a
+validation report names them, and a source validated again is parsed again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from clustergraph.compile.contested import SingleValue, single_values
+from clustergraph.compile.incremental import Resources, Vocabulary, resources
+from clustergraph.compile.load import has_manifest
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """A source's summary but its lines, known as soon as it is parsed (its lines may come from a worker)."""
+
+    triples: int
+    resources: Resources | None  # None: the source states axioms (it joins every source)
+    single_values: tuple[SingleValue, ...]
+    has_manifest: bool
+
+
+def facts_of(name: str, graph: Graph, vocabulary: Vocabulary, properties: Sequence[URIRef]) -> SourceFacts:
+    return SourceFacts(
+        triples=len(graph),
+        resources=resources(graph, vocabulary),
+        single_values=single_values(graph, properties),
+        has_manifest=has_manifest(graph, name),
+    )
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """A source's facts and its sorted N-Triples lines (`serialize.ntriples_lines`)."""
+
+    facts: SourceFacts
+    lines: Sequence[str]
+
+    def encode(self) -> bytes:
+        """A line of JSON with the facts, then the lines (an N-Triples line never holds a line break)."""
+        facts = self.facts
+        header = {
+            "triples": facts.triples,
+            "resources": None if facts.resources is None else sorted(facts.resources.items()),
+            "single_values": facts.single_values,
+            "has_manifest": facts.has_manifest,
+        }
+        return (json.dumps(header, ensure_ascii=False) + "\n" + "\n".join(self.lines)).encode("utf-8")
+
+    @classmethod
+    def decode(cls, content: bytes) -> SourceSummary:
+        """The summary `encode` wrote; ValueError if the content is not one."""
+        header_text, _, body = content.decode("utf-8").partition("\n")
+        header = json.loads(header_text)
+        lines = body.split("\n") if body else []
+        if len(lines) != header["triples"]:
+            raise ValueError(f"a summary of {header['triples']} triples holds {len(lines)} lines")
+        found = header["resources"]
+        facts = SourceFacts(
+            triples=header["triples"],
+            resources=None if found is None else {str(term): bool(linked) for term, linked in found},
+            single_values=tuple((str(p), str(s), str(v)) for p, s, v in header["single_values"]),
+            has_manifest=bool(header["has_manifest"]),
+        )
+        return cls(facts, lines)
