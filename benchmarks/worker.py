@@ -30,7 +30,7 @@ from clustergraph.namespaces import ONTOLOGY_GRAPH, source_graph
 from clustergraph.release_format import DATASET_FILE
 
 _TRACED = (
-    (build_module, "load_project", "load"),
+    (build_module, "_load", "load"),
     (build_module, "_reason", "reason"),  # in the build's process, whether or not workers do the batches
     (build_module, "_validate", "validate"),
     (build_module, "write_release", "write"),
