@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,10 +120,12 @@ def incremental_part(work: Path, copies: int) -> dict[str, Any]:
 
 @contextmanager
 def _label_changed(source: Path) -> Iterator[None]:
-    """One label of the copy in `source` changed, and changed back afterwards."""
+    """One label of the copy in `source` changed, and changed back afterwards; changed to a new text on
+    every run, so that no build cache holds the changed source already."""
     places = source / "places.ttl"
     text = places.read_text(encoding="utf-8")
-    places.write_text(text.replace('"Oregon (copy 1)"@en', '"Oregon, changed (copy 1)"@en', 1), encoding="utf-8")
+    label = f'"Oregon, changed {uuid.uuid4().hex[:8]} (copy 1)"@en'
+    places.write_text(text.replace('"Oregon (copy 1)"@en', label, 1), encoding="utf-8")
     try:
         yield
     finally:

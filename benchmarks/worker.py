@@ -37,7 +37,7 @@ _TRACED = (
     (validate_module, "_run_shacl", "validate.shacl"),
     (validate_module, "_run_checks_per_source", "validate.checks"),
     (release_module, "canonical_turtle", "write.turtle"),
-    (release_module, "_write_graph", "write.nquads"),
+    (release_module, "_write_dataset", "write.nquads"),
     (release_module, "_report", "write.report"),
 )
 

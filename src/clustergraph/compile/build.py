@@ -18,6 +18,7 @@ from rdflib import Graph
 
 from clustergraph.compile.cache import Cache, OntologyWork
 from clustergraph.compile.contested import Contested, contested_values, single_valued_properties
+from clustergraph.compile.graph_text import GraphText
 from clustergraph.compile.incremental import (
     Component,
     Grouping,
@@ -36,7 +37,7 @@ from clustergraph.compile.summary import SourceFacts, SourceSummary, facts_of
 from clustergraph.compile.validate import ValidationReport, refuse_derived_merges
 from clustergraph.compile.workers import InProcess, Job, Pool, Runner, plan, validate_batch
 from clustergraph.errors import Inconsistent
-from clustergraph.namespaces import source_graph
+from clustergraph.namespaces import INFERRED_GRAPH, PREFIXES, source_graph
 from clustergraph.settings import Reasoner, Validator, get_settings
 
 
@@ -130,8 +131,8 @@ def build(
         started = time.perf_counter()
         release = Release(
             ontology=sources.ontology,
-            data=_source_lines(sources, facts, known, made, keys, cache),
-            inferred=inferred,
+            data=_source_graphs(sources, facts, known, made, keys, cache),
+            inferred=GraphText.of(str(INFERRED_GRAPH), inferred, PREFIXES),
             sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
             work={
                 "components": len(groups),
@@ -242,24 +243,25 @@ def _reason(
     return found
 
 
-def _source_lines(
+def _source_graphs(
     sources: Sources,
     facts: Mapping[str, SourceFacts],
     known: Mapping[str, SourceSummary],
     made: Mapping[str, list[str]],
     keys: Mapping[str, str],
     cache: Cache,
-) -> dict[str, Sequence[str]]:
-    """Each source's sorted N-Triples lines: cached, made by a worker (`made`, by graph name), or made here.
-    The summary of a source this build parsed goes into the cache."""
-    found: dict[str, Sequence[str]] = {}
+) -> dict[str, GraphText]:
+    """Each source's graph as the release writes it: cached, or made from the lines a worker made (`made`,
+    by graph name) or this process makes. The summary of a source this build parsed goes into the cache."""
+    found: dict[str, GraphText] = {}
     for name, source_facts in facts.items():
         summary = known.get(name)
         if summary is None:
             lines = made.get(source_graph(name))
-            summary = SourceSummary(source_facts, ntriples_lines(sources.data[name]) if lines is None else lines)
+            lines = ntriples_lines(sources.data[name]) if lines is None else lines
+            summary = SourceSummary(source_facts, GraphText.of(source_graph(name), lines, PREFIXES))
             cache.keep_source(keys[name], summary)
-        found[name] = summary.lines
+        found[name] = summary.graph
     return found
 
 

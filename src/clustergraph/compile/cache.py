@@ -5,7 +5,8 @@ Every entry is a function of the files its key covers (see `incremental` for the
 
 - `<component digest>/inferred`: a component's inferred triples, sorted N-Triples lines;
   `<component digest>/conforms`: that its sources passed SHACL and the quality checks;
-- `sources/<source key>`: what a build needs of an unchanged source instead of parsing it (`summary`);
+- `sources/<source key>`: what a build needs of an unchanged source instead of parsing it (`summary`),
+  its graph as the release writes it included;
 - `schema/<schema digest>`: what the ontology alone gives, its downloads and its SHACL report.
 
 An entry is written beside, then renamed: a build stopped half-way leaves no half-written entry. It
@@ -25,7 +26,8 @@ from clustergraph.compile.incremental import Component
 from clustergraph.compile.summary import SourceSummary
 from clustergraph.compile.validate import ValidationReport, Violation
 
-_MAGIC = b"clustergraph-cache 1 "
+_MAGIC = b"clustergraph-cache 2 "
+_HEADER_LENGTH = len(_MAGIC) + 64  # the magic, then the content's SHA-256 in hex, then a line break
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,8 @@ class OntologyWork:
         return json.dumps({"texts": dict(self.texts), "violations": violations}).encode("utf-8")
 
     @classmethod
-    def decode(cls, content: bytes) -> OntologyWork:
-        found = json.loads(content)
+    def decode(cls, content: memoryview) -> OntologyWork:
+        found = json.loads(content.tobytes())
         return cls(dict(found["texts"]), ValidationReport(tuple(Violation(**v) for v in found["violations"])))
 
 
@@ -65,7 +67,8 @@ class Cache:
         self._write(component.digest, "inferred", "\n".join(lines).encode("utf-8"))
 
     def conforms(self, component: Component) -> bool:
-        return self._read(component.digest, "conforms") == component.digest.encode("ascii")
+        content = self._read(component.digest, "conforms")
+        return content is not None and content == component.digest.encode("ascii")
 
     def keep_conforms(self, component: Component) -> None:
         self._write(component.digest, "conforms", component.digest.encode("ascii"))
@@ -95,15 +98,16 @@ class Cache:
     def keep_ontology(self, schema: str, work: OntologyWork) -> None:
         self._write("schema", schema, work.encode())
 
-    def _read(self, folder: str, name: str) -> bytes | None:
-        """An entry's content if it is there whole and unaltered, None otherwise."""
+    def _read(self, folder: str, name: str) -> memoryview | None:
+        """An entry's content if it is there whole and unaltered, None otherwise (a view of what was read:
+        a source's graph is written into the release from it, not copied)."""
         if self._folder is None:
             return None
         try:
-            stored = (self._folder / folder / name).read_bytes()
+            stored = memoryview((self._folder / folder / name).read_bytes())
         except OSError:
             return None
-        header, _, content = stored.partition(b"\n")
+        header, content = stored[:_HEADER_LENGTH], stored[_HEADER_LENGTH + 1 :]
         if header != _MAGIC + hashlib.sha256(content).hexdigest().encode("ascii"):
             return None
         return content
@@ -119,5 +123,5 @@ class Cache:
         partial.replace(path)
 
 
-def _lines(content: bytes) -> list[str]:
-    return content.decode("utf-8").split("\n") if content else []
+def _lines(content: memoryview) -> list[str]:
+    return str(content, "utf-8").split("\n") if content else []

@@ -18,6 +18,7 @@ from the sources' summaries.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -28,6 +29,7 @@ from rdflib.term import Node
 
 from clustergraph.compile.load import source_folders
 from clustergraph.compile.rules import RULES_DIR
+from clustergraph.namespaces import PREFIXES
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 # A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and
@@ -53,8 +55,9 @@ def source_digests(project_dir: Path) -> dict[str, str]:
 
 
 def source_key(schema: str, name: str, digest: str) -> str:
-    """The key of a source's summary in the cache: its name (its graph's), its files, the schema."""
-    return _sha(schema, f"source:{name}={digest}")
+    """The key of a source's summary in the cache: its name (its graph's), its files, the schema, and the
+    prefixes its Turtle is written with."""
+    return _sha(schema, f"source:{name}={digest}", json.dumps(PREFIXES, sort_keys=True))
 
 
 def schema_digest(project_dir: Path) -> str:

@@ -2,17 +2,19 @@
 
 Parsing a source into rdflib is most of what an incremental build would otherwise spend on the sources
 it does not redo (4.2 s of 7.9 s at 60 sources, benchmarks/README.md). All the build needs of such a
-source is, besides its sorted N-Triples lines (the release is written from them):
+source is:
 
+- its graph as the release writes it (`graph_text`: its N-Quads, and its Turtle subject by subject,
+  which `data.ttl` merges with the other sources');
 - how many triples it has (the batches are cut by it);
 - the resources it mentions, each linked or only pointed at (`incremental.resources`: which sources it
   is grouped with);
 - its values of the properties allowed once per source (`contested.single_values`);
 - whether it has a manifest (the build warns when not).
 
-Each is a function of the source's files, the ontology and the shapes, which the source's cache key
-covers (`incremental.source_key`). Where its subjects were defined (file and line) is not kept: only a
-validation report names them, and a source validated again is parsed again.
+Each is a function of the source's files, the ontology, the shapes and the project's prefixes, which
+the source's cache key covers (`incremental.source_key`). Where its subjects were defined (file and
+line) is not kept: only a validation report names them, and a source validated again is parsed again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 
 from clustergraph.compile.contested import SingleValue, single_values
+from clustergraph.compile.graph_text import GraphText
 from clustergraph.compile.incremental import Resources, Vocabulary, resources
 from clustergraph.compile.load import has_manifest
 
@@ -49,35 +52,37 @@ def facts_of(name: str, graph: Graph, vocabulary: Vocabulary, properties: Sequen
 
 @dataclass(frozen=True)
 class SourceSummary:
-    """A source's facts and its sorted N-Triples lines (`serialize.ntriples_lines`)."""
+    """A source's facts, and its graph as the release writes it (N-Quads, Turtle blocks: `GraphText`)."""
 
     facts: SourceFacts
-    lines: Sequence[str]
+    graph: GraphText
 
     def encode(self) -> bytes:
-        """A line of JSON with the facts, then the lines (an N-Triples line never holds a line break)."""
+        """The length of a header, the header (JSON: the facts, the graph's), the graph's N-Quads and Turtle."""
         facts = self.facts
         header = {
             "triples": facts.triples,
             "resources": None if facts.resources is None else sorted(facts.resources.items()),
             "single_values": facts.single_values,
             "has_manifest": facts.has_manifest,
+            "graph": self.graph.header(),
         }
-        return (json.dumps(header, ensure_ascii=False) + "\n" + "\n".join(self.lines)).encode("utf-8")
+        text = json.dumps(header, ensure_ascii=False).encode("utf-8")
+        return b"".join([b"%d\n" % len(text), text, *self.graph.body()])
 
     @classmethod
-    def decode(cls, content: bytes) -> SourceSummary:
-        """The summary `encode` wrote; ValueError if the content is not one."""
-        header_text, _, body = content.decode("utf-8").partition("\n")
-        header = json.loads(header_text)
-        lines = body.split("\n") if body else []
-        if len(lines) != header["triples"]:
-            raise ValueError(f"a summary of {header['triples']} triples holds {len(lines)} lines")
+    def decode(cls, content: memoryview) -> SourceSummary:
+        """The summary `encode` wrote; ValueError if the content is not one. The graph's bytes stay in
+        `content`, not copied."""
+        first = content[:20].tobytes()
+        start = first.index(b"\n") + 1
+        cut = start + int(first[: start - 1])
+        header = json.loads(content[start:cut].tobytes())
         found = header["resources"]
         facts = SourceFacts(
-            triples=header["triples"],
+            triples=int(header["triples"]),
             resources=None if found is None else {str(term): bool(linked) for term, linked in found},
             single_values=tuple((str(p), str(s), str(v)) for p, s, v in header["single_values"]),
             has_manifest=bool(header["has_manifest"]),
         )
-        return cls(facts, lines)
+        return cls(facts, GraphText.from_header(header["graph"], content[cut:]))
