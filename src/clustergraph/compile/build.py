@@ -129,10 +129,12 @@ def build(
         made = runner.lines()
     with watch.phase("write"):  # the report records the write phase as write_release measures it
         started = time.perf_counter()
+        inferred_text = GraphText.of(str(INFERRED_GRAPH), inferred, PREFIXES)
+        del inferred  # the release writes the text: the lines go before the sources' texts are made
         release = Release(
             ontology=sources.ontology,
             data=_source_graphs(sources, facts, known, made, keys, cache),
-            inferred=GraphText.of(str(INFERRED_GRAPH), inferred, PREFIXES),
+            inferred=inferred_text,
             sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
             work={
                 "components": len(groups),
@@ -247,19 +249,24 @@ def _source_graphs(
     sources: Sources,
     facts: Mapping[str, SourceFacts],
     known: Mapping[str, SourceSummary],
-    made: Mapping[str, list[str]],
+    made: dict[str, list[str]],
     keys: Mapping[str, str],
     cache: Cache,
 ) -> dict[str, GraphText]:
     """Each source's graph as the release writes it: cached, or made from the lines a worker made (`made`,
-    by graph name) or this process makes. The summary of a source this build parsed goes into the cache."""
+    by graph name) or this process makes. The summary of a source this build parsed goes into the cache.
+    A source's rdflib graph and lines are dropped (from `sources` and `made`) once its text is made: the
+    release needs no more, and the texts of a million triples need the room."""
     found: dict[str, GraphText] = {}
     for name, source_facts in facts.items():
         summary = known.get(name)
+        made_lines = made.pop(source_graph(name), None)
+        graph = sources.data.pop(name, None)
         if summary is None:
-            lines = made.get(source_graph(name))
-            lines = ntriples_lines(sources.data[name]) if lines is None else lines
-            summary = SourceSummary(source_facts, GraphText.of(source_graph(name), lines, PREFIXES))
+            if made_lines is None:
+                assert graph is not None, f"source {name} was neither in the cache nor parsed"
+                made_lines = ntriples_lines(graph)
+            summary = SourceSummary(source_facts, GraphText.of(source_graph(name), made_lines, PREFIXES))
             cache.keep_source(keys[name], summary)
         found[name] = summary.graph
     return found

@@ -12,7 +12,7 @@ build cache and written into the release as it is, never decoded into lines (`su
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,54 +27,67 @@ _SLICE = 50_000  # lines joined at once: a few MB, whatever the graph's size
 
 @dataclass(frozen=True)
 class GraphText:
-    """A named graph's N-Quads (UTF-8), their digest, its triples, typing pairs (subject and class, as
-    N-Triples tokens) and Turtle blocks."""
+    """A named graph's digest, triples, typing pairs (subject and class, as N-Triples tokens), Turtle
+    blocks, and what its N-Quads are made from: its sorted lines where this build made them (the N-Quads
+    are made again when written, not kept: at a million triples the room counts), or the N-Quads
+    themselves where read from the cache."""
 
     name: str
-    nquads: bytes | memoryview
     digest: str
     triples: int
     typed: Sequence[tuple[str, str]]
     blocks: Blocks
+    content: Sequence[str] | bytes | memoryview
 
     @classmethod
     def of(cls, name: str, lines: Sequence[str], prefixes: Mapping[str, str]) -> GraphText:
         """The graph `name` of the sorted lines `lines`, its Turtle shortened by `prefixes`."""
-        end = f" <{name}> .\n"
-        nquads = b"".join(
-            (end.join(lines[start : start + _SLICE]) + end).encode("utf-8") for start in range(0, len(lines), _SLICE)
-        )
-        digest = hashlib.sha256(nquads).hexdigest()[:DIGEST_LENGTH]
+        sha = hashlib.sha256()
+        for chunk in _nquads(name, lines):
+            sha.update(chunk)
         typed = sorted(set(triples_of(lines, str(RDF.type))))
-        return cls(name, nquads, digest, len(lines), typed, Blocks.of(lines, prefixes))
+        return cls(name, sha.hexdigest()[:DIGEST_LENGTH], len(lines), typed, Blocks.of(lines, prefixes), lines)
 
-    def lines(self) -> list[str]:
-        """The sorted N-Triples lines, read back from the N-Quads."""
+    def nquads(self) -> Iterator[bytes | memoryview]:
+        """The N-Quads, a few MB at a time."""
+        if isinstance(self.content, bytes | memoryview):
+            yield self.content
+        else:
+            yield from _nquads(self.name, self.content)
+
+    def lines(self) -> Sequence[str]:
+        """The sorted N-Triples lines."""
+        if not isinstance(self.content, bytes | memoryview):
+            return self.content
         cut = len(f" <{self.name}> .")
-        return [line[:-cut] for line in str(self.nquads, "utf-8").split("\n")[:-1]]
+        return [line[:-cut] for line in str(self.content, "utf-8").split("\n")[:-1]]
 
-    def header(self) -> dict[str, Any]:
-        """What, beside the N-Quads and the blocks' text, `from_header` takes back."""
-        return {
+    def encode(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
+        """A header (JSON) and a body: what `decode` takes back."""
+        nquads = b"".join(self.nquads())
+        header = {
             "name": self.name,
             "digest": self.digest,
             "triples": self.triples,
             "typed": list(self.typed),
-            "nquads": len(self.nquads),
+            "nquads": len(nquads),
             "blocks": self.blocks.header(),
         }
-
-    def body(self) -> tuple[bytes | memoryview, bytes | memoryview]:
-        return self.nquads, self.blocks.text
+        return header, [nquads, self.blocks.text]
 
     @classmethod
-    def from_header(cls, header: Mapping[str, Any], body: memoryview) -> GraphText:
-        """The graph `header` describes, its N-Quads and its blocks' text one after the other in `body`;
-        ValueError if they do not fit."""
+    def decode(cls, header: Mapping[str, Any], body: memoryview) -> GraphText:
+        """The graph `encode` gave `header` and `body` of (its N-Quads and its blocks' text one after the
+        other: they stay in `body`, not copied); ValueError if they do not fit."""
         cut = int(header["nquads"])
         if not 0 <= cut <= len(body):
             raise ValueError("N-Quads longer than what holds them")
-        nquads = body[:cut]
         blocks = Blocks.from_header(header["blocks"], body[cut:], int(header["triples"]))
         typed = [(str(s), str(o)) for s, o in header["typed"]]
-        return cls(str(header["name"]), nquads, str(header["digest"]), int(header["triples"]), typed, blocks)
+        return cls(str(header["name"]), str(header["digest"]), int(header["triples"]), typed, blocks, body[:cut])
+
+
+def _nquads(name: str, lines: Sequence[str]) -> Iterator[bytes]:
+    end = f" <{name}> .\n"
+    for start in range(0, len(lines), _SLICE):
+        yield (end.join(lines[start : start + _SLICE]) + end).encode("utf-8")

@@ -115,7 +115,7 @@ def _write_dataset(path: Path, graphs: Sequence[GraphText]) -> None:
     """The graphs' N-Quads in the order of their names: the same graphs give the same bytes."""
     with path.open("wb") as dataset:
         for graph in sorted(graphs, key=lambda g: g.name):
-            dataset.write(graph.nquads)
+            dataset.writelines(graph.nquads())
 
 
 def _identity(release: Release, written: Sequence[GraphText]) -> dict[str, Any]:

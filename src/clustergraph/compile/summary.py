@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -60,15 +61,15 @@ class SourceSummary:
     def encode(self) -> bytes:
         """The length of a header, the header (JSON: the facts, the graph's), the graph's N-Quads and Turtle."""
         facts = self.facts
-        header = {
+        header: dict[str, Any] = {
             "triples": facts.triples,
             "resources": None if facts.resources is None else sorted(facts.resources.items()),
             "single_values": facts.single_values,
             "has_manifest": facts.has_manifest,
-            "graph": self.graph.header(),
         }
+        header["graph"], body = self.graph.encode()
         text = json.dumps(header, ensure_ascii=False).encode("utf-8")
-        return b"".join([b"%d\n" % len(text), text, *self.graph.body()])
+        return b"".join([b"%d\n" % len(text), text, *body])
 
     @classmethod
     def decode(cls, content: memoryview) -> SourceSummary:
@@ -85,4 +86,4 @@ class SourceSummary:
             single_values=tuple((str(p), str(s), str(v)) for p, s, v in header["single_values"]),
             has_manifest=bool(header["has_manifest"]),
         )
-        return cls(facts, GraphText.from_header(header["graph"], content[cut:]))
+        return cls(facts, GraphText.decode(header["graph"], content[cut:]))
