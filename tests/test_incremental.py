@@ -249,3 +249,14 @@ def test_a_group_that_failed_is_checked_again(project: Path, tmp_path: Path) -> 
     for _ in range(2):
         with pytest.raises(ValidationFailed):
             build(project, tmp_path / "release", cache_dir=cache)
+
+
+def test_the_reference_reasoner_never_uses_the_cache(article_project: Path, tmp_path: Path) -> None:
+    """owlrl is what the native rules are checked against: its builds neither read nor fill the cache."""
+    cache = tmp_path / "cache"
+    build(article_project, tmp_path / "native", cache_dir=cache)
+    filled = sorted(path.relative_to(cache) for path in cache.rglob("*"))
+    for _ in range(2):
+        reference = build(article_project, tmp_path / "owlrl", cache_dir=cache, reasoner="owlrl")
+        assert reference.report["work"] == {"components": 1, "reasoned": 1, "validated": 1}
+    assert sorted(path.relative_to(cache) for path in cache.rglob("*")) == filled
