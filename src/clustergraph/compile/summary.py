@@ -1,8 +1,8 @@
 """What a build needs of a source, so that an unchanged source is read from the cache, not parsed.
 
-Parsing a source into rdflib is most of what an incremental build would otherwise spend on the sources
-it does not redo (4.2 s of 7.9 s at 60 sources, benchmarks/README.md). All the build needs of such a
-source is:
+A rebuild that parses every source into rdflib spends most of its time on the sources it does not redo
+(at 60 sources, the load phase took 4.2 s of a 7.9 s rebuild after one change, benchmarks/README.md).
+All the build needs of such a source is:
 
 - its graph as the release writes it (`graph_text`: its N-Quads, and its Turtle subject by subject,
   which `data.ttl` merges with the other sources');
