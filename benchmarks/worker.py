@@ -30,14 +30,14 @@ from clustergraph.namespaces import ONTOLOGY_GRAPH, source_graph
 from clustergraph.release_format import DATASET_FILE
 
 _TRACED = (
-    (build_module, "load_project", "load"),
+    (build_module, "_load", "load"),
     (build_module, "_reason", "reason"),  # in the build's process, whether or not workers do the batches
     (build_module, "_validate", "validate"),
     (build_module, "write_release", "write"),
     (validate_module, "_run_shacl", "validate.shacl"),
     (validate_module, "_run_checks_per_source", "validate.checks"),
     (release_module, "canonical_turtle", "write.turtle"),
-    (release_module, "_write_graph", "write.nquads"),
+    (release_module, "_write_dataset", "write.nquads"),
     (release_module, "_report", "write.report"),
 )
 

@@ -13,8 +13,9 @@ from rdflib.namespace import XSD
 from clustergraph.compile.build import BuildResult
 from clustergraph.compile.canonical import stable_blank_nodes
 from clustergraph.compile.load import load_files, load_project
-from clustergraph.compile.serialize import ntriples_lines, union, write_turtle
+from clustergraph.compile.serialize import ntriples_lines, union
 from clustergraph.compile.terms import ToOxigraph, ToRdflib
+from clustergraph.compile.turtle import Blocks, write_turtle
 from clustergraph.namespaces import INFERRED_GRAPH, PREFIXES, source_graph
 
 EX = "https://example.org/"
@@ -62,7 +63,8 @@ def test_the_projects_graphs_are_written_as_rdflib_wrote_them(project_dir: Path)
 def test_turtle_from_lines_reads_back_as_the_graph(tmp_path: Path) -> None:
     graph = _tricky()
     path = tmp_path / "out.ttl"
-    assert write_turtle(ntriples_lines(graph), path, PREFIXES) == len(graph)
+    lines = ntriples_lines(graph)
+    assert write_turtle([Blocks.of(lines, PREFIXES)], lambda _: lines, path, PREFIXES) == len(graph)
     text = path.read_text(encoding="utf-8")
     assert "@prefix region: <https://w3id.org/clustergraph/id/region/> ." in text
     assert "@prefix sh:" not in text, "a prefix the file does not use is declared"

@@ -13,7 +13,7 @@ import pytest
 from benchmarks.replicate import replicate_project
 
 from clustergraph import cli
-from clustergraph.compile import build as build_module
+from clustergraph.compile import workers as workers_module
 from clustergraph.compile.build import build
 from clustergraph.compile.incremental import Component, components, schema_digest, source_digests
 from clustergraph.compile.load import load_project
@@ -50,7 +50,7 @@ class _Recorded(Workers):
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     _Recorded.given = []
-    monkeypatch.setattr(build_module, "Workers", _Recorded)
+    monkeypatch.setattr(workers_module, "Workers", _Recorded)  # what the build's `Pool` starts
     return _Recorded.given
 
 
@@ -139,6 +139,28 @@ def test_a_build_with_workers_caches_what_one_process_caches(project: Path, tmp_
     assert again.report["work"] == {"components": COPIES + 1, "reasoned": 0, "validated": 0}
     assert again.version.name == spread.version.name
     assert (again.version / "dataset.nq").read_bytes() == (spread.version / "dataset.nq").read_bytes()
+
+
+def test_a_rebuild_after_a_small_change_starts_no_workers_and_equals_a_build_with_them(
+    project: Path, tmp_path: Path, recorded: list[int]
+) -> None:
+    """Workers start only when the sources to do are many: one changed source is parsed, reasoned over and
+    validated in the build's own process, and the release is the one a build with workers writes."""
+    build(project, tmp_path / "first", cache_dir=tmp_path / "cache", workers=2)
+    assert len(recorded) == 1
+    places = project / "data" / f"{SOURCE}-copy-3" / "places.ttl"
+    places.write_text(places.read_text(encoding="utf-8").replace("(copy 3)", "(copy three)"), encoding="utf-8")
+    again = build(project, tmp_path / "again", cache_dir=tmp_path / "cache", workers=2)
+    assert len(recorded) == 1, "no workers for one source"
+    assert again.report["work"] == {"components": COPIES + 1, "reasoned": 1, "validated": 1}
+    full = build(project, tmp_path / "full", workers=2)
+    assert len(recorded) == 2
+    assert again.version.name == full.version.name
+    for name in ARTIFACTS:
+        assert (again.version / name).read_bytes() == (full.version / name).read_bytes(), name
+    assert {k: v for k, v in _manifest(again.version).items() if k != "work"} == {
+        k: v for k, v in _manifest(full.version).items() if k != "work"
+    }
 
 
 def test_a_worker_that_dies_stops_the_build_with_an_error(project: Path) -> None:

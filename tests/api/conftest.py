@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from clustergraph.api.app import create_app
 from clustergraph.compile.load import parse_turtle
 from clustergraph.compile.reason import infer
-from clustergraph.compile.release import Release
+from clustergraph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, source_graph
 from clustergraph.release_format import DATASET_FILE
 from clustergraph.settings import Settings
 
@@ -33,9 +33,13 @@ def write_fixture_release(target: Path) -> Path:
     ontology = parse_turtle(PROJECT_DIR / "ontology" / "clustergraph.ttl")
     data = parse_turtle(DATA_DIR / "source.ttl")
     parse_turtle(DATA_DIR / "moved.ttl", into=data)
-    release = Release(ontology=ontology, data={FIXTURE_SOURCE: data}, inferred=infer(ontology, data))
+    graphs = {
+        str(ONTOLOGY_GRAPH): ontology,
+        source_graph(FIXTURE_SOURCE): data,
+        str(INFERRED_GRAPH): infer(ontology, data),
+    }
     dataset = ox.Store()
-    for name, graph in release.named_graphs().items():
+    for name, graph in graphs.items():
         triples = graph.serialize(format="nt", encoding="utf-8")
         dataset.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
     target.mkdir(parents=True, exist_ok=True)

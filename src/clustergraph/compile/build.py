@@ -2,12 +2,13 @@
 
 A pure function of the repository's files. It fails loudly, with a readable report, and writes nothing
 unless every step passed; it records how long each step took, because compile cost grows fast with size.
+With the build cache, it parses, reasons over and validates only what changed (`incremental`, `cache`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,23 +16,28 @@ from typing import Any
 
 from rdflib import Graph
 
+from clustergraph.compile.cache import Cache, OntologyWork
 from clustergraph.compile.contested import Contested, contested_values, single_valued_properties
+from clustergraph.compile.graph_text import GraphText
 from clustergraph.compile.incremental import (
-    Cache,
     Component,
     Grouping,
-    components,
+    Vocabulary,
+    group,
     schema_digest,
     source_digests,
+    source_key,
 )
-from clustergraph.compile.load import Sources, load_project, source_folders
+from clustergraph.compile.load import Sources, load_project, load_schema, missing_manifest, source_folders
 from clustergraph.compile.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release, write_release
+from clustergraph.compile.serialize import ntriples_lines, union
+from clustergraph.compile.summary import SourceFacts, SourceSummary, facts_of
 from clustergraph.compile.validate import ValidationReport, refuse_derived_merges
-from clustergraph.compile.workers import InProcess, Job, Runner, Workers, plan, validate_batch, worth_spreading
+from clustergraph.compile.workers import InProcess, Job, Pool, Runner, plan, validate_batch
 from clustergraph.errors import Inconsistent
-from clustergraph.namespaces import bind_prefixes
+from clustergraph.namespaces import INFERRED_GRAPH, PREFIXES, source_graph
 from clustergraph.settings import Reasoner, Validator, get_settings
 
 
@@ -85,115 +91,185 @@ def build(
 ) -> BuildResult:
     """Compile `project_dir` into a new release version under `release_dir`.
 
-    With a `cache_dir`, components of sources whose inputs did not change are neither reasoned over
-    nor validated again (see `incremental`); the reference reasoner never uses the cache. The others
-    are reasoned over and validated in batches of about `batch_triples` asserted triples, by `validator`,
-    spread over `workers` processes when the data is large enough for them to pay (`workers`; all from the
-    settings unless given).
+    With a `cache_dir`, a source whose files and schema did not change is not parsed (its summary is
+    cached, see `summary`), and components of sources whose inputs did not change are neither reasoned
+    over nor validated again (see `incremental`); the reference reasoner never uses the cache. The
+    others are reasoned over and validated in batches of about `batch_triples` asserted triples, by
+    `validator`, spread over `workers` processes when the sources to do are many enough for them to
+    pay (all from the settings unless given).
     """
     settings = get_settings()
     batch = batch_triples or settings.batch_triples
-    count = workers or settings.build_workers
     validator = validator or settings.validator
     cache = Cache(cache_dir if reasoner == "native" else None)
     watch = _Stopwatch(progress or Quiet())
     with ExitStack() as stack:
-        # started now, so that they import and load the schema while this process parses the sources
-        pool = (
-            stack.enter_context(Workers(project_dir, count, reasoner, validator))
-            if count > 1 and worth_spreading(project_dir)
-            else None
-        )
         with watch.phase("load", total=len(source_folders(project_dir))):
-            # with workers, they validate and find the files and lines a report names; this process never does
-            sources = load_project(project_dir, on_source=watch.progress.step, locate=pool is None)
-            digests = source_digests(project_dir)
-            grouping = components(sources.data, sources.ontology, digests, schema_digest(project_dir))
+            schema, digests = schema_digest(project_dir), source_digests(project_dir)
+            keys = {name: source_key(schema, name, digest) for name, digest in digests.items()}
+            known = {name: summary for name, key in keys.items() if (summary := cache.source(key)) is not None}
+            ontology = cache.ontology(schema)
+            pool = Pool(stack, project_dir, workers or settings.build_workers, reasoner, validator, ontology is None)
+            sources, facts = _load(project_dir, digests, known, pool, watch.progress)
+            grouping = group({name: found.resources for name, found in facts.items()}, digests, schema)
         groups = grouping.components
         with watch.phase("reason", total=len(groups)):
-            inferred, to_reason = _cached_inferences(sources, grouping, cache, reasoner, watch.progress)
+            parts, to_reason = _cached_inferences(sources, grouping, cache, reasoner, watch.progress)
             to_validate = [c for c in groups if not cache.conforms(c)]
-            jobs = plan(groups, to_reason, to_validate, _sizes(sources), batch, count if pool else 1)
-            runner = _runner(pool, jobs, sources, project_dir, reasoner, validator)
+            runner, jobs = _start(pool, sources, project_dir, groups, to_reason, to_validate, facts, batch)
             watch.others = runner.peak_rss_mb
-            _reason(grouping, jobs, runner, cache, inferred, watch.progress)
+            inferred = list(union(*parts, *_reason(grouping, jobs, runner, cache, watch.progress)))
         with watch.phase("validate", total=len(groups)):
             refuse_derived_merges(inferred)
-            _validate(sources, groups, jobs, runner, cache, watch.progress)
-            contested = contested_values(sources.data, single_valued_properties(sources.per_source_shapes))
-        texts, lines = runner.ontology_texts(), runner.lines()
-    release = Release(
-        ontology=sources.ontology,
-        data=sources.data,
-        inferred=inferred,
-        sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
-        work={"components": len(groups), "reasoned": len(to_reason) if groups else 1, "validated": len(to_validate)},
-        quality={"contested": [value.as_dict() for value in contested]},
-        texts=texts,
-        lines=lines,
-    )
+            if ontology is None:
+                ontology = OntologyWork(runner.ontology_texts(), runner.ontology_report())
+                cache.keep_ontology(schema, ontology)
+            _validate(groups, jobs, runner, cache, ontology.report, watch.progress)
+            contested = contested_values({name: found.single_values for name, found in facts.items()})
+        made = runner.lines()
     with watch.phase("write"):  # the report records the write phase as write_release measures it
-        report = write_release(release, release_dir, watch.timings, watch.peak_rss_mb, rss_mb=watch.rss_mb)
-    return BuildResult(
-        release_dir=release_dir, report=report, contested=tuple(contested), warnings=tuple(sources.warnings)
-    )
+        started = time.perf_counter()
+        inferred_text = GraphText.of(str(INFERRED_GRAPH), inferred, PREFIXES)
+        del inferred  # the release writes the text: the lines go before the sources' texts are made
+        release = Release(
+            ontology=sources.ontology,
+            data=_source_graphs(sources, facts, known, made, keys, cache),
+            inferred=inferred_text,
+            sources={name: {"digest": digests[name], "component": c.digest} for c in groups for name in c.sources},
+            work={
+                "components": len(groups),
+                "reasoned": len(to_reason) if groups else 1,
+                "validated": len(to_validate),
+            },
+            quality={"contested": [value.as_dict() for value in contested]},
+            texts=ontology.texts,
+        )
+        report = write_release(
+            release, release_dir, watch.timings, watch.peak_rss_mb, rss_mb=watch.rss_mb, started=started
+        )
+    warnings = tuple(missing_manifest(name) for name, found in facts.items() if not found.has_manifest)
+    return BuildResult(release_dir=release_dir, report=report, contested=tuple(contested), warnings=warnings)
+
+
+def _load(
+    project_dir: Path, digests: Mapping[str, str], known: Mapping[str, SourceSummary], pool: Pool, progress: Progress
+) -> tuple[Sources, dict[str, SourceFacts]]:
+    """The schema, and each source's facts: from its cached summary (`known`), else from its graph, parsed
+    into the sources returned. Workers start first if many sources are to be parsed: they import and load
+    the schema meanwhile; then they validate and find the files and lines a report names, this process never."""
+    pool.start_if_worth([name for name in digests if name not in known])
+    sources = load_schema(project_dir)
+    vocabulary = Vocabulary.of(sources.ontology)
+    properties = single_valued_properties(sources.per_source_shapes)
+    facts: dict[str, SourceFacts] = {}
+    for name in digests:
+        summary = known.get(name)
+        if summary is None:
+            sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir, pool.workers is None)
+            facts[name] = facts_of(name, sources.data[name], vocabulary, properties)
+        else:
+            facts[name] = summary.facts
+        progress.step(name)
+    return sources, facts
+
+
+def _start(
+    pool: Pool,
+    sources: Sources,
+    project_dir: Path,
+    groups: Sequence[Component],
+    to_reason: Sequence[Component],
+    to_validate: Sequence[Component],
+    facts: Mapping[str, SourceFacts],
+    batch: int,
+) -> tuple[Runner, list[Job]]:
+    """The jobs for the components to redo, given to the workers (started now if they pay and are not yet),
+    or to run in this process on their sources, parsed now where the cache spared it so far."""
+    todo = sorted({name for component in [*to_reason, *to_validate] for name in component.sources})
+    workers = pool.start_if_worth(todo)
+    sizes = {name: found.triples for name, found in facts.items()}
+    jobs = plan(groups, to_reason, to_validate, sizes, batch, pool.count if workers else 1)
+    if workers is not None:
+        workers.run(jobs)
+        return workers, jobs
+    for name in todo:
+        if name not in sources.data:
+            sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir)
+    return InProcess(sources, project_dir, jobs, pool.engine, pool.validator), jobs
 
 
 def _cached_inferences(
     sources: Sources, grouping: Grouping, cache: Cache, engine: Reasoner, progress: Progress
-) -> tuple[Graph, list[Component]]:
-    """The inferences of the components found in the cache, and the components not found there. Without
-    any component, the ontology's own by `engine` (a project without sources still has an inferred graph)."""
+) -> tuple[list[list[str]], list[Component]]:
+    """The inferences (sorted N-Triples lines) of the components found in the cache, and the components
+    not found there. Without any component, the ontology's own by `engine` (a project without sources
+    still has an inferred graph)."""
     if not grouping.components:
-        return infer(sources.ontology, Graph(), engine=engine), []
-    inferred = bind_prefixes(Graph())
+        return [ntriples_lines(infer(sources.ontology, Graph(), engine=engine))], []
+    found: list[list[str]] = []
     todo: list[Component] = []
     for component in grouping.components:
-        if cache.inferred(component, into=inferred):
-            progress.step(_name(component))
-        else:
+        lines = cache.inferred(component)
+        if lines is None:
             todo.append(component)
-    return inferred, todo
-
-
-def _runner(
-    pool: Workers | None,
-    jobs: Sequence[Job],
-    sources: Sources,
-    project_dir: Path,
-    engine: Reasoner,
-    validator: Validator,
-) -> Runner:
-    if pool is not None:
-        pool.run(jobs)
-        return pool
-    return InProcess(sources, project_dir, jobs, engine, validator)
+        else:
+            found.append(lines)
+            progress.step(_name(component))
+    return found, todo
 
 
 def _reason(
-    grouping: Grouping, jobs: Sequence[Job], runner: Runner, cache: Cache, inferred: Graph, progress: Progress
-) -> None:
-    """Add each job's inferences to `inferred` (they share no resource, so together they infer what each
-    would alone), and cache each component's apart. Raise what every inconsistent job found, together:
+    grouping: Grouping, jobs: Sequence[Job], runner: Runner, cache: Cache, progress: Progress
+) -> list[list[str]]:
+    """Each job's inferences, sorted N-Triples lines (jobs share no resource, so together they infer what
+    each would alone), each component's cached apart. Raise what every inconsistent job found, together:
     what one job for everything would find, however the jobs were cut."""
     problems: set[str] = set()
+    found: list[list[str]] = []
     for index, job in enumerate(jobs):
         if not job.reason:
             continue
-        # straight into the build's inferred graph, unless the cache needs the batch's own triples first
         try:
-            fresh = runner.inferred(index, into=None if cache.enabled else inferred)
+            lines = runner.inferred(index)
         except Inconsistent as error:
             problems.update(error.problems)
             continue
         if cache.enabled:
-            for component, part in grouping.split(fresh, job.reason).items():
+            for component, part in grouping.split(lines, job.reason).items():
                 cache.keep_inferred(component, part)
-            inferred += fresh
+        found.append(lines)
         for component in job.reason:
             progress.step(_name(component))
     if problems:
         raise Inconsistent(sorted(problems))
+    return found
+
+
+def _source_graphs(
+    sources: Sources,
+    facts: Mapping[str, SourceFacts],
+    known: Mapping[str, SourceSummary],
+    made: dict[str, list[str]],
+    keys: Mapping[str, str],
+    cache: Cache,
+) -> dict[str, GraphText]:
+    """Each source's graph as the release writes it: cached, or made from the lines a worker made (`made`,
+    by graph name) or this process makes. The summary of a source this build parsed goes into the cache.
+    A source's rdflib graph and lines are dropped (from `sources` and `made`) once its text is made: the
+    release needs no more, and the texts of a million triples need the room."""
+    found: dict[str, GraphText] = {}
+    for name, source_facts in facts.items():
+        summary = known.get(name)
+        made_lines = made.pop(source_graph(name), None)
+        graph = sources.data.pop(name, None)
+        if summary is None:
+            if made_lines is None:
+                assert graph is not None, f"source {name} was neither in the cache nor parsed"
+                made_lines = ntriples_lines(graph)
+            summary = SourceSummary(source_facts, GraphText.of(source_graph(name), made_lines, PREFIXES))
+            cache.keep_source(keys[name], summary)
+        found[name] = summary.graph
+    return found
 
 
 def check(
@@ -218,19 +294,20 @@ def check(
     todo = [c for c in groups if not cache.conforms(c)]
     jobs = plan(groups, [], todo, _sizes(sources), batch_triples or sum(_sizes(sources).values()) or 1)
     runner = InProcess(sources, project_dir, jobs, "native", validator or get_settings().validator)
-    return _validate(sources, groups, jobs, runner, cache, progress or Quiet()), len(todo)
+    report = _validate(groups, jobs, runner, cache, runner.ontology_report(), progress or Quiet())
+    return report, len(todo)
 
 
 def _validate(
-    sources: Sources,
     groups: Sequence[Component],
     jobs: Sequence[Job],
     runner: Runner,
     cache: Cache,
+    ontology: ValidationReport,
     progress: Progress,
 ) -> ValidationReport:
-    """`check` with the jobs planned: the ontology, then each job's report in order."""
-    report = runner.ontology_report()
+    """`check` with the jobs planned: the ontology's report (`ontology`), then each job's in order."""
+    report = ontology
     done = {component for job in jobs for component in job.validate}
     for component in groups:
         if component not in done:

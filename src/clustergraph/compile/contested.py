@@ -18,6 +18,9 @@ from rdflib.term import Node
 from clustergraph.compile.validate import shorten
 from clustergraph.namespaces import SH
 
+# (property, subject, value) as text: one value of a single-valued property in one source graph
+SingleValue = tuple[str, str, str]
+
 
 @dataclass(frozen=True)
 class Contested:
@@ -45,19 +48,30 @@ def single_valued_properties(per_source_shapes: Graph) -> list[URIRef]:
     return sorted(paths)
 
 
-def contested_values(data: Mapping[str, Graph], properties: Iterable[URIRef]) -> list[Contested]:
-    """Every (subject, property) among `properties` whose values differ from one source graph to another."""
-    found: list[Contested] = []
-    for prop in properties:
-        by_subject: dict[Node, dict[str, set[str]]] = {}
-        for source, graph in sorted(data.items()):
-            for subject, value in graph.subject_objects(prop):
-                by_subject.setdefault(subject, {}).setdefault(source, set()).add(_text(value))
-        for subject, per_source in by_subject.items():
-            if len(per_source) > 1 and len({frozenset(v) for v in per_source.values()}) > 1:
-                values = tuple((source, tuple(sorted(v))) for source, v in sorted(per_source.items()))
-                found.append(Contested(subject=str(subject), property=str(prop), values=values))
-    return sorted(found, key=lambda c: (c.subject, c.property))
+def single_values(graph: Graph, properties: Iterable[URIRef]) -> tuple[SingleValue, ...]:
+    """A source graph's values of `properties`, as `contested_values` compares them (kept in the build
+    cache for a source not parsed again, see `summary`)."""
+    return tuple(
+        sorted(
+            (str(prop), str(subject), _text(value))
+            for prop in properties
+            for subject, value in graph.subject_objects(prop)
+        )
+    )
+
+
+def contested_values(values: Mapping[str, Iterable[SingleValue]]) -> list[Contested]:
+    """Every (subject, property) whose values (`single_values`, by source) differ from one source to another."""
+    by_subject: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for source, found in sorted(values.items()):
+        for prop, subject, value in found:
+            by_subject.setdefault((subject, prop), {}).setdefault(source, set()).add(value)
+    contested: list[Contested] = []
+    for (subject, prop), per_source in by_subject.items():
+        if len(per_source) > 1 and len({frozenset(v) for v in per_source.values()}) > 1:
+            given = tuple((source, tuple(sorted(v))) for source, v in sorted(per_source.items()))
+            contested.append(Contested(subject=subject, property=prop, values=given))
+    return sorted(contested, key=lambda c: (c.subject, c.property))
 
 
 def _text(value: Node) -> str:

@@ -7,26 +7,29 @@ only point at through *inert* properties (no axiom mentions them but their decla
 and domain: e.g. a Wikidata item several sources link to) links nothing: no OWL 2 RL rule joins two
 such triples. A component's digest covers the files of its
 sources, the ontology, the shapes, the reasoner's rules and the package version; its inferred triples
-and its SHACL verdict are cached under that digest (`cache_dir`), so an unchanged component is neither
+and its SHACL verdict are cached under that digest (`cache`), so an unchanged component is neither
 reasoned over nor validated again. A source whose data states axioms (sub-classes, domains,
 characteristics …) can reach every other source's inferences, so then all sources are one component.
+An unchanged source is not even parsed: what the build needs of it is cached under its own key
+(`source_key`, `summary`), the resources it mentions included, so that the components are found
+from the sources' summaries.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from clustergraph.compile.load import source_folders
 from clustergraph.compile.rules import RULES_DIR
-from clustergraph.compile.serialize import ntriples_lines
-from clustergraph.compile.terms import read_ntriples
+from clustergraph.namespaces import PREFIXES
 
 _DATA_LEVEL = {OWL.sameAs, OWL.differentFrom, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 # A source's manifest and module headers (Protégé's view of it, see modules.py) name ontologies and
@@ -35,6 +38,9 @@ _HEADER = {OWL.imports, OWL.versionIRI, OWL.versionInfo, OWL.priorVersion, OWL.b
 _NOT_AXIOM_TYPES = {OWL.NamedIndividual, OWL.Thing, OWL.Ontology}
 _OWL = str(OWL)
 _DECLARATIONS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
+# The resources a source mentions, each by its N-Triples text, with whether the source describes it or
+# links to it through a property with axioms (True), or only points at it through inert properties.
+Resources = Mapping[str, bool]
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,12 @@ class Component:
 def source_digests(project_dir: Path) -> dict[str, str]:
     """Each source's digest: the names and bytes of its Turtle files."""
     return {folder.name: _files_digest(sorted(folder.rglob("*.ttl")), folder) for folder in source_folders(project_dir)}
+
+
+def source_key(schema: str, name: str, digest: str) -> str:
+    """The key of a source's summary in the cache: its name (its graph's), its files, the schema, and the
+    prefixes its Turtle is written with."""
+    return _sha(schema, f"source:{name}={digest}", json.dumps(PREFIXES, sort_keys=True))
 
 
 def schema_digest(project_dir: Path) -> str:
@@ -65,33 +77,52 @@ class Grouping:
     """The components, in a stable order, and the component each resource of the data belongs to."""
 
     components: tuple[Component, ...]
-    owner: Mapping[Node, Component]
+    owner: Mapping[str, Component]  # by the resource's N-Triples text
 
-    def split(self, inferred: Graph, among: Sequence[Component]) -> dict[Component, Graph]:
-        """The inferred triples of several components, reasoned together, apart again: a triple goes to
-        the component that owns its subject; one about no component's resource (about an ontology
-        term, say) follows from the ontology alone and goes to each."""
-        parts = {component: Graph() for component in among}
-        for triple in inferred:
-            component = self.owner.get(triple[0])
+    def split(self, inferred: Sequence[str], among: Sequence[Component]) -> dict[Component, list[str]]:
+        """The inferred triples (sorted N-Triples lines) of several components, reasoned together, apart
+        again, each part sorted: a triple goes to the component that owns its subject; one about no
+        component's resource (about an ontology term, say) follows from the ontology alone and goes to each."""
+        parts: dict[Component, list[str]] = {component: [] for component in among}
+        for line in inferred:
+            component = self.owner.get(line[: line.index(" ")])
             for part in [parts[component]] if component in parts else parts.values():
-                part.add(triple)
+                part.append(line)
         return parts
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What of the ontology decides which resources link sources: its terms (never a link) and its inert
+    properties (pointing at a resource through one links nothing)."""
+
+    terms: frozenset[Node]
+    inert: frozenset[Node]
+
+    @classmethod
+    def of(cls, ontology: Graph) -> Vocabulary:
+        return cls(frozenset(ontology.subjects()), frozenset(_inert_properties(ontology)))
 
 
 def components(data: Mapping[str, Graph], ontology: Graph, digests: Mapping[str, str], schema: str) -> Grouping:
     """The sources grouped by shared resources, each group with its digest."""
-    names = sorted(data)
-    inert, terms = _inert_properties(ontology), set(ontology.subjects())
-    mentioned = {name: _resources(data[name], terms, inert) for name in names}
-    resources = {name: found for name, found in mentioned.items() if found is not None}
-    if len(resources) < len(names):  # a source states axioms
-        groups, resources = ([names] if names else []), {}
+    vocabulary = Vocabulary.of(ontology)
+    return group({name: resources(graph, vocabulary) for name, graph in data.items()}, digests, schema)
+
+
+def group(mentioned: Mapping[str, Resources | None], digests: Mapping[str, str], schema: str) -> Grouping:
+    """`components` from each source's `resources` (None: the source states axioms)."""
+    names = sorted(mentioned)
+    found_resources = {name: found for name, found in mentioned.items() if found is not None}
+    if len(found_resources) < len(names):  # a source states axioms
+        groups, found_resources = ([names] if names else []), {}
     else:
-        groups = _connected(names, resources)
+        groups = _connected(names, found_resources)
     found = tuple(Component(tuple(group), _sha(schema, *(f"{n}={digests[n]}" for n in group))) for group in groups)
     of_source = {name: component for component in found for name in component.sources}
-    owner = {node: of_source[name] for name, nodes in resources.items() for node, strong in nodes.items() if strong}
+    owner = {
+        node: of_source[name] for name, nodes in found_resources.items() for node, strong in nodes.items() if strong
+    }
     return Grouping(found, owner)
 
 
@@ -115,50 +146,6 @@ def batches(todo: Sequence[Component], sizes: Mapping[str, int], limit: int) -> 
     return found
 
 
-class Cache:
-    """Inferred triples (N-Triples) and SHACL verdicts of components, by digest. A missing folder is empty."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self._folder = folder
-
-    @property
-    def enabled(self) -> bool:
-        return self._folder is not None
-
-    def inferred(self, component: Component, into: Graph) -> bool:
-        """Add the component's cached inferred triples to `into`; whether the cache had them."""
-        path = self._path(component, "inferred.nt")
-        if path is None or not path.is_file():
-            return False
-        read_ntriples(path, into)
-        return True
-
-    def keep_inferred(self, component: Component, inferred: Graph) -> None:
-        path = self._path(component, "inferred.nt")
-        if path is not None:
-            self._write(path, "".join(f"{line} .\n" for line in ntriples_lines(inferred)).encode("utf-8"))
-
-    def conforms(self, component: Component) -> bool:
-        path = self._path(component, "conforms")
-        return path is not None and path.is_file()
-
-    def keep_conforms(self, component: Component) -> None:
-        path = self._path(component, "conforms")
-        if path is not None:
-            self._write(path, b"")
-
-    def _path(self, component: Component, name: str) -> Path | None:
-        return None if self._folder is None else self._folder / component.digest / name
-
-    @staticmethod
-    def _write(path: Path, content: bytes) -> None:
-        """Write beside, then rename: a build stopped half-way leaves no half-written entry."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_bytes(content)
-        partial.replace(path)
-
-
 def _is_axiom(predicate: Node) -> bool:
     return str(predicate).startswith((str(RDFS), str(OWL))) and predicate not in _DATA_LEVEL | _HEADER
 
@@ -176,12 +163,13 @@ def _inert_properties(ontology: Graph) -> set[Node]:
     return inert
 
 
-def _resources(graph: Graph, terms: set[Node], inert: set[Node]) -> dict[Node, bool] | None:
-    """The resources a source mentions (less the ontology's `terms` and the classes it types with), each
+def resources(graph: Graph, vocabulary: Vocabulary) -> dict[str, bool] | None:
+    """The resources a source mentions (less the ontology's terms and the classes it types with), each
     with whether this source describes it or links to it through a property with axioms (True), or
-    only points at it through `inert` properties (False); None if the source says something about
+    only points at it through inert properties (False); None if the source says something about
     classes or properties (an axiom), not only about resources. One pass over the graph, each
-    predicate judged once."""
+    predicate judged once. A blank node is left out: it is the source's own (the parser names it
+    afresh in each source), so it links the source to no other."""
     found: dict[Node, bool] = {}
     linking: dict[Node, bool] = {}  # predicate → whether its object is linked (not a typing, not inert)
     for subject, predicate, obj in graph:
@@ -189,17 +177,21 @@ def _resources(graph: Graph, terms: set[Node], inert: set[Node]) -> dict[Node, b
         if links is None:
             if _is_axiom(predicate):
                 return None
-            links = linking[predicate] = predicate != RDF.type and predicate not in inert
+            links = linking[predicate] = predicate != RDF.type and predicate not in vocabulary.inert
         found[subject] = True
         if predicate == RDF.type:
             if isinstance(obj, URIRef) and obj.startswith(_OWL) and obj not in _NOT_AXIOM_TYPES:
                 return None
         elif not isinstance(obj, Literal):
             found[obj] = found.get(obj, False) or links
-    return {node: strong for node, strong in found.items() if node not in terms}
+    return {
+        node.n3(): strong
+        for node, strong in found.items()
+        if node not in vocabulary.terms and not isinstance(node, BNode)
+    }
 
 
-def _connected(names: list[str], resources: Mapping[str, Mapping[Node, bool]]) -> list[list[str]]:
+def _connected(names: list[str], resources: Mapping[str, Resources]) -> list[list[str]]:
     parent = {name: name for name in names}
 
     def root(name: str) -> str:
@@ -208,8 +200,8 @@ def _connected(names: list[str], resources: Mapping[str, Mapping[Node, bool]]) -
             name = parent[name]
         return name
 
-    users: dict[Node, list[str]] = {}
-    strong: set[Node] = set()
+    users: dict[str, list[str]] = {}
+    strong: set[str] = set()
     for name in names:
         for resource, linked in resources[name].items():
             users.setdefault(resource, []).append(name)

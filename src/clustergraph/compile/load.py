@@ -58,19 +58,22 @@ class Sources:
 
     def warn_about_missing_manifests(self) -> None:
         """A source folder without a manifest still builds; its record is then only what its Turtle says."""
-        for name, graph in self.data.items():
-            if not has_manifest(graph, name):
-                self.warnings.append(
-                    f"data/{name}/ has no manifest: no file gives <{source_graph(name)}> its primary source "
-                    "(prov:hadPrimarySource) and licence, so the graph's provenance is only what its passages "
-                    "say (prov:wasQuotedFrom); `clustergraph new-source` writes one"
-                )
+        self.warnings += [missing_manifest(name) for name, graph in self.data.items() if not has_manifest(graph, name)]
 
     def all_data(self) -> Graph:
         merged = bind_prefixes(Graph())
         for graph in self.data.values():
             merged += graph
         return merged
+
+
+def missing_manifest(name: str) -> str:
+    """The warning for a source without a manifest."""
+    return (
+        f"data/{name}/ has no manifest: no file gives <{source_graph(name)}> its primary source "
+        "(prov:hadPrimarySource) and licence, so the graph's provenance is only what its passages "
+        "say (prov:wasQuotedFrom); `clustergraph new-source` writes one"
+    )
 
 
 def has_manifest(graph: Graph, source: str) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import chain
 
-import pyoxigraph as ox
 from rdflib import OWL, RDF, BNode, Graph, Literal, Namespace
 
 from clustergraph.compile.rules import Closure
@@ -38,12 +37,6 @@ def infer(
     inferred = into if into is not None else bind_prefixes(Graph())
     inferred.addN((s, p, o, inferred) for s, p, o in ToRdflib().triples(_closure(ontology, data, engine).published()))
     return inferred
-
-
-def infer_ntriples(ontology: Graph, data: Sequence[Graph], engine: Reasoner = "native") -> bytes:
-    """What `infer` adds, as N-Triples written by Oxigraph: a build's worker process hands a batch's
-    inferences back so (see `workers`), and `read_ntriples` reads them into an rdflib graph."""
-    return _closure(ontology, data, engine).published().serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _closure(ontology: Graph, data: Graph | Sequence[Graph], engine: Reasoner) -> Closure:

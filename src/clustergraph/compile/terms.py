@@ -11,10 +11,8 @@ datatype, as rdflib reads one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 from rdflib.term import Identifier, Node
 
 from clustergraph.store.terms import OxTerm, oxigraph_to_rdflib, rdflib_to_oxigraph
@@ -56,12 +54,3 @@ class ToOxigraph:
         term = self.term
         for s, p, o in triples:
             yield term(s), term(p), term(o)
-
-
-def read_ntriples(ntriples: Path | bytes, into: Graph) -> None:
-    """Add N-Triples (a file, or bytes) to `into`, parsed by Oxigraph."""
-    if isinstance(ntriples, Path):
-        parsed = ox.parse(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
-    else:
-        parsed = ox.parse(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
-    into.addN((s, p, o, into) for s, p, o in ToRdflib().triples(parsed))

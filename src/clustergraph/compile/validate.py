@@ -36,6 +36,7 @@ from rdflib import OWL, BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from clustergraph.compile import shacl
+from clustergraph.compile.serialize import term_text, triples_of
 from clustergraph.errors import BuildError, ValidationFailed
 from clustergraph.namespaces import SH, curie
 from clustergraph.queries import NamedQuery, parse_named_query
@@ -228,19 +229,21 @@ def _native_violation(
     )
 
 
-def refuse_derived_merges(inferred: Graph) -> None:
-    """Raise BuildError if reasoning concluded that two different IRIs name one individual.
+def refuse_derived_merges(inferred: Iterable[str]) -> None:
+    """Raise BuildError if reasoning concluded that two different IRIs name one individual (`inferred`:
+    the inferred graph's N-Triples lines).
 
     No source of ours states `owl:sameAs`; when OWL 2 RL derives it (a functional or inverse-functional
     property, `owl:hasKey`, a max-cardinality of 1 meeting two values), two cases or three stages would
     silently become one in every answer. That is a modelling error to fix, never a result to publish.
     """
-    merges = sorted({tuple(sorted((str(s), str(o)))) for s, o in inferred.subject_objects(OWL.sameAs) if s != o})
+    pairs = ((term_text(s), term_text(o)) for s, o in triples_of(inferred, str(OWL.sameAs)) if s != o)
+    merges = sorted({tuple(sorted(pair)) for pair in pairs})
     if merges:
-        pairs = "\n  ".join(f"{shorten(a)} = {shorten(b)}" for a, b in merges)
+        listed = "\n  ".join(f"{shorten(a)} = {shorten(b)}" for a, b in merges)
         raise BuildError(
             f"reasoning merged {len(merges)} pair(s) of individuals with owl:sameAs; a property is declared "
-            f"functional, inverse-functional or a key where two sources may say more:\n  {pairs}"
+            f"functional, inverse-functional or a key where two sources may say more:\n  {listed}"
         )
 
 

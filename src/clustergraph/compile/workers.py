@@ -9,12 +9,12 @@ What crosses between processes is small and cheap to pickle. A worker is told th
 and, per job, its groups (names and digests); it parses their files itself, as the build does: cheaper
 than sending rdflib graphs, and its report names the files the build's would, since a SHACL focus node
 is a subject of the batch and every source describing a subject is in the subject's group. It sends
-back the batch's published inferences as N-Triples written by Oxigraph, as soon as it has them (so that
+back the batch's published inferences as sorted N-Triples lines, as soon as it has them (so that
 the build's reason phase ends when the last batch is reasoned over, not validated), then the batch's
 `ValidationReport` (frozen dataclasses of strings), then its sources' sorted N-Triples lines for the
 release. The parent takes results in job order, so the first error it raises is the one a build in one
-process would raise. Before any job, the first worker ready makes what depends on the ontology alone
-(its release texts, its SHACL report) while the parent is still parsing the sources.
+process would raise. Before any job, unless the build cache has it, the first worker ready makes what
+depends on the ontology alone (its release texts, its SHACL report) while the parent is still parsing.
 """
 
 from __future__ import annotations
@@ -25,21 +25,19 @@ import os
 import pickle
 import queue
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from rdflib import Graph
-
 from clustergraph.compile.incremental import Component, batches
 from clustergraph.compile.load import Sources, load_schema, load_sources
 from clustergraph.compile.progress import peak_rss_mb
-from clustergraph.compile.reason import infer, infer_ntriples
+from clustergraph.compile.reason import infer
 from clustergraph.compile.release import ontology_texts
 from clustergraph.compile.serialize import ntriples_lines
-from clustergraph.compile.terms import read_ntriples
 from clustergraph.compile.validate import ValidationReport, validate_ontology, validate_sources
 from clustergraph.errors import BuildError
 from clustergraph.namespaces import source_graph
@@ -53,7 +51,7 @@ _JOBS_PER_WORKER = 8
 _SPREAD_FROM_BYTES = 2_000_000
 _POLL_S = 0.2
 _Ontology = tuple[dict[str, str], ValidationReport]  # `release.ontology_texts`, `validate.validate_ontology`
-_Payload = bytes | ValidationReport | _Ontology | dict[str, list[str]] | BaseException | None
+_Payload = list[str] | ValidationReport | _Ontology | dict[str, list[str]] | BaseException | None
 # (what: "inferred", "report", "lines", "ontology" or "failed"; job index, or one of the two below; payload;
 # worker pid; its peak RSS)
 _Message = tuple[str, int, _Payload, int, float]
@@ -88,9 +86,11 @@ def plan(
     ]
 
 
-def worth_spreading(project_dir: Path) -> bool:
-    """Whether the project's data is large enough for worker processes to pay for their start."""
-    return sum(path.stat().st_size for path in (project_dir / "data").rglob("*.ttl")) >= _SPREAD_FROM_BYTES
+def worth_spreading(project_dir: Path, names: Iterable[str] | None = None) -> bool:
+    """Whether the data of the sources `names` (all without it) is large enough for worker processes to
+    pay for their start."""
+    folders = [project_dir / "data" / name for name in names] if names is not None else [project_dir / "data"]
+    return sum(path.stat().st_size for folder in folders for path in folder.rglob("*.ttl")) >= _SPREAD_FROM_BYTES
 
 
 def validate_batch(sources: Sources, project_dir: Path, names: Sequence[str], validator: Validator) -> ValidationReport:
@@ -114,8 +114,8 @@ def _names(components: Sequence[Component]) -> list[str]:
 class Runner(Protocol):
     """Runs a plan's jobs: their inferences first (one job at a time, in order), then their reports."""
 
-    def inferred(self, index: int, into: Graph | None) -> Graph:
-        """Job `index`'s inferences, added to `into` (a new graph without it)."""
+    def inferred(self, index: int) -> list[str]:
+        """Job `index`'s inferences, sorted N-Triples lines (`serialize.ntriples_lines`)."""
         ...
 
     def report(self, index: int) -> ValidationReport: ...
@@ -125,7 +125,7 @@ class Runner(Protocol):
         ...
 
     def ontology_texts(self) -> dict[str, str]:
-        """`release.ontology_texts` if a worker made them; empty otherwise (the release makes them)."""
+        """`release.ontology_texts`."""
         ...
 
     def ontology_report(self) -> ValidationReport:
@@ -146,9 +146,9 @@ class InProcess:
         self._sources, self._project_dir, self._jobs = sources, project_dir, jobs
         self._engine, self._validator = engine, validator
 
-    def inferred(self, index: int, into: Graph | None) -> Graph:
+    def inferred(self, index: int) -> list[str]:
         graphs = [self._sources.data[name] for name in _names(self._jobs[index].reason)]
-        return infer(self._sources.ontology, graphs, engine=self._engine, into=into)
+        return ntriples_lines(infer(self._sources.ontology, graphs, engine=self._engine))
 
     def report(self, index: int) -> ValidationReport:
         names = _names(self._jobs[index].validate)
@@ -158,7 +158,7 @@ class InProcess:
         return 0.0
 
     def ontology_texts(self) -> dict[str, str]:
-        return {}
+        return ontology_texts(self._sources.ontology)
 
     def ontology_report(self) -> ValidationReport:
         return validate_ontology(self._sources.ontology, shapes=self._sources.shapes)
@@ -169,9 +169,12 @@ class InProcess:
 
 class Workers:
     """`count` spawned worker processes, started before the jobs are known (while this process parses the
-    sources), then given every job at once; a context manager that stops them."""
+    sources), then given every job at once; a context manager that stops them. With `ontology`, the first
+    ready makes what depends on the ontology alone (`ontology_texts`, `ontology_report`)."""
 
-    def __init__(self, project_dir: Path, count: int, engine: Reasoner, validator: Validator) -> None:
+    def __init__(
+        self, project_dir: Path, count: int, engine: Reasoner, validator: Validator, ontology: bool = True
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._tasks: multiprocessing.Queue[tuple[int, Job | None] | None] = context.Queue()
         self._results: multiprocessing.Queue[_Message] = context.Queue()
@@ -186,7 +189,8 @@ class Workers:
         ]
         for process in self._processes:
             process.start()
-        self._tasks.put((_ONTOLOGY, None))  # a task for whichever worker is ready first, while the build parses
+        if ontology:  # a task for whichever worker is ready first, while the build parses
+            self._tasks.put((_ONTOLOGY, None))
         self._received: dict[tuple[str, int], _Payload] = {}
         self._ontology_work: _Ontology | None = None
         self._jobs = 0
@@ -224,12 +228,10 @@ class Workers:
             self._tasks.put((index, job))
         self._given, self._jobs = True, len(jobs)
 
-    def inferred(self, index: int, into: Graph | None) -> Graph:
+    def inferred(self, index: int) -> list[str]:
         payload = self._wait("inferred", index)
-        assert isinstance(payload, bytes)
-        graph = into if into is not None else Graph()
-        read_ntriples(payload, graph)
-        return graph
+        assert isinstance(payload, list)
+        return payload
 
     def report(self, index: int) -> ValidationReport:
         report = self._wait("report", index)
@@ -289,6 +291,27 @@ class Workers:
                 )
 
 
+class Pool:
+    """A build's worker processes, started only once the build knows that the sources to do are many
+    enough to pay for them (`worth_spreading`): before it parses, when many sources are not in the build
+    cache, so that they start while it parses; else once it knows the components to redo, if those are
+    many. `stack` stops them. With `ontology`, they make what depends on the ontology alone too."""
+
+    def __init__(
+        self, stack: ExitStack, project_dir: Path, count: int, engine: Reasoner, validator: Validator, ontology: bool
+    ) -> None:
+        self.count, self.engine, self.validator = count, engine, validator
+        self._stack, self._project_dir, self._ontology = stack, project_dir, ontology
+        self.workers: Workers | None = None
+
+    def start_if_worth(self, names: Sequence[str]) -> Workers | None:
+        """The workers, started now if not yet and if the sources `names` are to be done and pay for them."""
+        if self.workers is None and self.count > 1 and names and worth_spreading(self._project_dir, names):
+            started = Workers(self._project_dir, self.count, self.engine, self.validator, self._ontology)
+            self.workers = self._stack.enter_context(started)
+        return self.workers
+
+
 def _serve(
     project_dir: Path,
     engine: Reasoner,
@@ -327,7 +350,8 @@ def _run(
     sources = load_sources(schema, project_dir, {*_names(job.reason), *_names(job.validate)})
     if job.reason:
         graphs = [sources.data[name] for name in _names(job.reason)]
-        results.put(("inferred", index, infer_ntriples(sources.ontology, graphs, engine), os.getpid(), peak_rss_mb()))
+        inferred = ntriples_lines(infer(sources.ontology, graphs, engine))
+        results.put(("inferred", index, inferred, os.getpid(), peak_rss_mb()))
     names = _names(job.validate)
     report = validate_batch(sources, project_dir, names, validator) if names else None
     results.put(("report", index, report, os.getpid(), peak_rss_mb()))
