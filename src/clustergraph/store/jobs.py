@@ -18,7 +18,7 @@ from clustergraph.errors import ClusterGraphError, EngineFault, QueryFailed, Que
 from clustergraph.namespaces import PREFIXES
 from clustergraph.store.base import Dataset, SerializedResult, Solutions, Term
 from clustergraph.store.formats import JSON_LD, graph_format
-from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_as, triples_as
+from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_answer, triples_as
 from clustergraph.store.syntax import may_have_relative_iris, readable
 from clustergraph.store.terms import from_oxigraph, to_oxigraph
 
@@ -103,7 +103,25 @@ class Engine:
             return Failed(EngineFault(f"the query engine failed on this query: {error}"))
 
     def _query(self, job: QueryJob) -> Solutions | SerializedResult:
-        result = self._store.query(
+        result = self._evaluate(job)
+        if isinstance(result, ox.QueryBoolean):
+            if job.media_type is None:
+                return Solutions((), (), boolean=bool(result))
+            return boolean_as(result, job.media_type)
+        if isinstance(result, ox.QuerySolutions):
+            if job.media_type is None:
+                return _rows(result, job.limit, job.max_bytes)
+            return solutions_answer(result, lambda: self._evaluate(job), job.media_type, job.limit, job.max_bytes)
+        if job.media_type is None:
+            raise QueryFailed(TRIPLES_NOT_ROWS)
+        triples = result
+        ntriples, truncated = bounded(
+            lambda sink: triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES), job.limit, job.max_bytes
+        )
+        return triples_as(ntriples, job.media_type, truncated, job.max_bytes)
+
+    def _evaluate(self, job: QueryJob) -> Any:
+        return self._store.query(
             job.text,
             base_iri=job.base_iri if job.base_iri and may_have_relative_iris(job.text) else None,
             # declared for every query that uses them, as the Wikidata Query Service does (declaring
@@ -112,27 +130,6 @@ class Engine:
             substitutions={ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()},
             **self._dataset(job.dataset, job.use_query_dataset),
         )
-        if isinstance(result, ox.QueryBoolean):
-            if job.media_type is None:
-                return Solutions((), (), boolean=bool(result))
-            return boolean_as(result, job.media_type)
-        if isinstance(result, ox.QuerySolutions):
-            if job.media_type is None:
-                return _rows(result, job.limit, job.max_bytes)
-            solutions = result
-            tsv, truncated = bounded(
-                lambda sink: solutions.serialize(sink, format=ox.QueryResultsFormat.TSV),
-                None if job.limit is None else job.limit + 1,
-                job.max_bytes,
-            )
-            return solutions_as(tsv, job.media_type, truncated, job.max_bytes)
-        if job.media_type is None:
-            raise QueryFailed(TRIPLES_NOT_ROWS)
-        triples = result
-        ntriples, truncated = bounded(
-            lambda sink: triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES), job.limit, job.max_bytes
-        )
-        return triples_as(ntriples, job.media_type, truncated, job.max_bytes)
 
     def _graph(self, job: GraphJob) -> bytes:
         rdf_format = graph_format(job.media_type)
