@@ -1,8 +1,8 @@
 """What a query worker does with a job, inside its own process (the process itself: `worker.py`).
 
-Jobs and answers cross the pipe pickled; an answer is a `Solutions`, a `SerializedResult`, bytes, a
-tuple of graph names, or `Failed` carrying the error to raise in the parent. A serialized answer
-larger than `CHUNK_BYTES` goes as `Streamed` followed by its body in raw chunks (`messages`).
+An answer is a `Solutions`, a `SerializedResult`, bytes, a tuple of graph names, or `Failed` carrying
+the error to raise in the parent. A serialized answer larger than `CHUNK_BYTES` goes as `Streamed`
+followed by its body in raw chunks (how they cross the pipe: `wire.py`).
 """
 
 from __future__ import annotations
@@ -66,17 +66,6 @@ class Streamed:
 
 
 CHUNK_BYTES = 256 * 1024
-
-
-def messages(answer: Any) -> Iterator[Any]:
-    """What the worker sends for `answer`: the answer itself, or `Streamed` then raw chunks."""
-    if not isinstance(answer, SerializedResult) or len(answer.body) <= CHUNK_BYTES:
-        yield answer
-        return
-    body = memoryview(answer.body)
-    yield Streamed(answer.media_type, answer.truncated, len(body))
-    for start in range(0, len(body), CHUNK_BYTES):
-        yield body[start : start + CHUNK_BYTES]
 
 
 class Engine:

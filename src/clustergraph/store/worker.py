@@ -36,7 +36,6 @@ import itertools
 import logging
 import multiprocessing
 import os
-import pickle
 import resource
 import signal
 import threading
@@ -61,8 +60,10 @@ from clustergraph.errors import (
 )
 from clustergraph.store.base import ChunkedResult, Departure, SerializedResult
 from clustergraph.store.isolation import Isolation, isolate
-from clustergraph.store.jobs import Engine, Failed, Job, Streamed, messages
-from clustergraph.store.slots import Slots, done_within, wake
+from clustergraph.store.jobs import Engine, Failed, Job, Streamed
+from clustergraph.store.slots import Slots, wake
+from clustergraph.store.watch import Check, Watch, Watches
+from clustergraph.store.wire import answer_messages, job_message, read_answer, read_job
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,9 @@ class WorkerPool:
         self._restarts = 0
         self._closed = False
         self._lock = threading.Lock()
+        self._watches = Watches()  # the loop's waits for this pool's workers (`stream_async`)
+        self._busy = f"all {size} workers for {name} stayed busy for {timeout_s:g} s"
+        self._too_long = f"the query ran longer than {timeout_s:g} s and was stopped"
         workers: list[_Worker] = []
         try:
             for _ in range(size):
@@ -232,8 +236,9 @@ class WorkerPool:
         done once the client has left, which stops the query as setting `cancel` does."""
         worker = await self._acquire_async(cancel, gone)
         deadline = time.monotonic() + self._timeout_s
+        watch = self._watches.of(asyncio.get_running_loop(), _POLL_S)
         try:
-            answer = await worker.call_async(job, deadline, cancel, gone, self._timeout_s)
+            answer = await worker.call_async(job, watch, lambda: _check(deadline, cancel, self._too_long, gone))
         except BaseException:
             self._release(worker, healthy=False)
             raise
@@ -303,8 +308,7 @@ class WorkerPool:
         if self._closed:
             raise StoreError("the store is closed")
         deadline = time.monotonic() + self._timeout_s
-        busy = f"all {self._size} workers for {self.name} stayed busy for {self._timeout_s:g} s"
-        slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, busy, gone))
+        slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, self._busy, gone))
         if slot is not None and slot.alive():
             return slot
         delivery = _Delivery()
@@ -499,43 +503,33 @@ class _Worker:
 
     def call(self, job: Job, deadline: float, cancel: threading.Event | None, timeout_s: float) -> Any:
         try:
-            _send(self._connection, job)
+            self._connection.send_bytes(job_message(job))
             self._wait(deadline, cancel, timeout_s)
-            return self._connection.recv()
+            return read_answer(self._connection.recv_bytes(), job)
         except (EOFError, OSError):
             raise self._death() from None
 
-    async def call_async(
-        self,
-        job: Job,
-        deadline: float,
-        cancel: threading.Event | None,
-        gone: Departure | None,
-        timeout_s: float,
-    ) -> Any:
-        """`call`, awaiting the answer on the running loop instead of blocking a thread. The job is
-        written at once (an idle worker is reading); the answer is read once its first byte is there,
-        and the worker writes a message whole, so reading it does not wait on the worker's work."""
-        try:
-            _send(self._connection, job)
-            await self._readable(deadline, cancel, gone, timeout_s)
-            return self._connection.recv()
-        except (EOFError, OSError):
-            raise self._death() from None
-
-    async def _readable(
-        self, deadline: float, cancel: threading.Event | None, gone: Departure | None, timeout_s: float
-    ) -> None:
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
+    async def call_async(self, job: Job, watch: Watch, check: Check) -> Any:
+        """`call`, awaiting the answer on `watch`'s loop instead of blocking a thread (`check` gives up:
+        the deadline, the client). The job is written at once (an idle worker is reading); the answer
+        is read once its first byte is there, and the worker writes a message whole, so reading it does
+        not wait on the worker's work."""
+        loop = watch.loop
         descriptor = self._connection.fileno()
-        loop.add_reader(descriptor, wake, ready)
-        try:  # like `_wait`: the deadline and the client are looked at every _POLL_S, not sooner
-            while not await done_within(ready, min(_POLL_S, max(0.0, deadline - time.monotonic()))):
-                _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped", gone)
-        finally:
-            loop.remove_reader(descriptor)
-            os.set_blocking(descriptor, True)  # the loop made it non-blocking; the pipe's reads block
+        ready: asyncio.Future[None] = loop.create_future()
+        try:
+            self._connection.send_bytes(job_message(job))
+            loop.add_reader(descriptor, wake, ready)
+            watch.enter(ready, check)
+            try:
+                await ready
+            finally:
+                watch.leave(ready)
+                loop.remove_reader(descriptor)
+                os.set_blocking(descriptor, True)  # the loop made it non-blocking; the pipe's reads block
+            return read_answer(self._connection.recv_bytes(), job)
+        except (EOFError, OSError):
+            raise self._death() from None
 
     def receive_bytes(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> bytes:
         """The next raw chunk of a streamed answer."""
@@ -622,24 +616,15 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolat
     connection.send(Ready(isolation))
     while True:
         try:
-            job = connection.recv()
+            job = read_job(connection.recv_bytes())
         except (EOFError, OSError):
             return
         try:
             answer = engine.run(job)
         except MemoryError:
             answer = Failed(ResultTooLarge(_too_much_memory(config.memory_bytes or 0)))
-        for message in messages(answer):
-            if isinstance(message, memoryview):
-                connection.send_bytes(message)
-            else:
-                _send(connection, message)
-
-
-def _send(connection: Connection, message: object) -> None:
-    """`connection.send(message)` without multiprocessing's own pickler, which copies its table of
-    reducers for every message: nothing sent here needs them, and a cheap query crosses twice."""
-    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        for message in answer_messages(answer):
+            connection.send_bytes(message)
 
 
 def _opened(config: WorkerConfig) -> ox.Store:
