@@ -35,7 +35,6 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
-import os
 import resource
 import signal
 import threading
@@ -63,7 +62,7 @@ from clustergraph.store.isolation import Isolation, isolate
 from clustergraph.store.jobs import Engine, Failed, Job, Streamed
 from clustergraph.store.slots import Slots, wake
 from clustergraph.store.watch import Check, Watch, Watches
-from clustergraph.store.wire import answer_messages, job_message, read_answer, read_job
+from clustergraph.store.wire import answer_messages, job_message, read_answer, read_job, receive, send
 
 log = logging.getLogger(__name__)
 
@@ -242,6 +241,9 @@ class WorkerPool:
         except BaseException:
             self._release(worker, healthy=False)
             raise
+        if type(answer) is SerializedResult:  # whole, the usual answer: `_settle` and `_chunked` in short
+            self._release(worker, healthy=True)
+            return ChunkedResult.whole(answer)
         return _chunked(job, self._settle(worker, answer, deadline, cancel, self._timeout_s))
 
     def state(self) -> dict[str, int]:
@@ -503,9 +505,9 @@ class _Worker:
 
     def call(self, job: Job, deadline: float, cancel: threading.Event | None, timeout_s: float) -> Any:
         try:
-            self._connection.send_bytes(job_message(job))
+            send(self._connection.fileno(), job_message(job))
             self._wait(deadline, cancel, timeout_s)
-            return read_answer(self._connection.recv_bytes(), job)
+            return read_answer(receive(self._connection.fileno()), job)
         except (EOFError, OSError):
             raise self._death() from None
 
@@ -515,19 +517,18 @@ class _Worker:
         is read once its first byte is there, and the worker writes a message whole, so reading it does
         not wait on the worker's work."""
         loop = watch.loop
-        descriptor = self._connection.fileno()
         ready: asyncio.Future[None] = loop.create_future()
         try:
-            self._connection.send_bytes(job_message(job))
-            loop.add_reader(descriptor, wake, ready)
+            descriptor = self._connection.fileno()  # OSError once stopped (and the number perhaps reused)
+            send(descriptor, job_message(job))
+            loop.add_reader(descriptor, wake, ready)  # which makes it non-blocking (`wire.py` copes)
             watch.enter(ready, check)
             try:
                 await ready
             finally:
                 watch.leave(ready)
                 loop.remove_reader(descriptor)
-                os.set_blocking(descriptor, True)  # the loop made it non-blocking; the pipe's reads block
-            return read_answer(self._connection.recv_bytes(), job)
+            return read_answer(receive(descriptor), job)
         except (EOFError, OSError):
             raise self._death() from None
 
@@ -535,7 +536,7 @@ class _Worker:
         """The next raw chunk of a streamed answer."""
         try:
             self._wait(deadline, cancel, timeout_s)
-            return self._connection.recv_bytes()
+            return receive(self._connection.fileno())
         except (EOFError, OSError):
             raise self._death() from None
 
@@ -614,9 +615,10 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolat
     if config.memory_bytes is not None:
         _limit_memory(config.memory_bytes)
     connection.send(Ready(isolation))
+    descriptor = connection.fileno()
     while True:
         try:
-            job = read_job(connection.recv_bytes())
+            job = read_job(receive(descriptor))
         except (EOFError, OSError):
             return
         try:
@@ -624,7 +626,7 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolat
         except MemoryError:
             answer = Failed(ResultTooLarge(_too_much_memory(config.memory_bytes or 0)))
         for message in answer_messages(answer):
-            connection.send_bytes(message)
+            send(descriptor, message)
 
 
 def _opened(config: WorkerConfig) -> ox.Store:
