@@ -7,6 +7,7 @@ full of escapes, strings holding the JSON row boundary `},{`, rows of mostly unb
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 import pyoxigraph as ox
 import pytest
@@ -102,6 +103,25 @@ def test_the_quick_way_gives_the_long_ways_bytes(store: ox.Store, name: str, med
             got = type(error)
         assert got == expected, (name, media_type, limit, max_bytes)
         assert evaluated <= 2
+
+
+def test_rows_are_counted_across_the_writers_chunks() -> None:
+    """Oxigraph hands a long answer to the sink in chunks of 8 KiB, and a JSON row boundary (`},{`) can
+    straddle two. Rows of one length, and an unbound variable whose name moves every row by one more
+    byte from query to query: some of these queries put a boundary across the first chunk's end."""
+    store = ox.Store()
+    rows = 400
+    for index in range(rows):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s{index:05}"), ox.NamedNode(f"{EX}p"), ox.Literal("x"), ox.DefaultGraph()))
+    one_row = f"SELECT ?s ?o WHERE {{ ?s <{EX}p> ?o }} LIMIT 1"
+    for shift in range(len(the_long_way(store, one_row, SPARQL_JSON, None, None))):  # more than a row's length
+        query = f"SELECT ?s ?o ?unbound{'_' * shift} WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s"
+        assert len(the_long_way(store, query, SPARQL_JSON, None, None)) > 8192
+        for limit in (rows - 1, rows):
+            again = partial(store.query, query)
+            answer = solutions_answer(store.query(query), again, SPARQL_JSON, limit, None)  # type: ignore[arg-type]
+            assert answer.body == the_long_way(store, query, SPARQL_JSON, limit, None), (shift, limit)
+            assert answer.truncated == (limit < rows)
 
 
 @pytest.mark.parametrize("media_type", [SPARQL_JSON, TSV])

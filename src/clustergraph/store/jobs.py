@@ -19,7 +19,7 @@ from clustergraph.namespaces import PREFIXES
 from clustergraph.store.base import Dataset, SerializedResult, Solutions, Term
 from clustergraph.store.formats import JSON_LD, graph_format
 from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_answer, triples_as
-from clustergraph.store.syntax import may_have_relative_iris, readable
+from clustergraph.store.syntax import readable
 from clustergraph.store.terms import from_oxigraph, to_oxigraph
 
 
@@ -34,7 +34,7 @@ class QueryJob(NamedTuple):
     limit: int | None
     media_type: str | None  # None: answer as Solutions
     max_bytes: int | None = None  # of the serialized answer, or of the rows' values
-    base_iri: str | None = None  # what relative IRIs in the query resolve against
+    base_iri: str | None = None  # what relative IRIs resolve against (None where it has none: it costs)
     project_prefixes: bool = True  # declare the project's prefixes (needless for a query using none)
 
 
@@ -76,6 +76,9 @@ class Engine:
     def __init__(self, store: ox.Store) -> None:
         self._store = store
         self._graphs = tuple(store_graphs(store))
+        self._defaults = {  # the store holds exactly the release; made once, not for every query
+            entailment: default_dataset(self._graphs, entailment=entailment) for entailment in (True, False)
+        }
 
     def run(self, job: Job) -> Any:
         try:
@@ -112,13 +115,16 @@ class Engine:
         return triples_as(ntriples, job.media_type, truncated, job.max_bytes)
 
     def _evaluate(self, job: QueryJob) -> Any:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None
+        if job.bindings:
+            substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()}
         return self._store.query(
             job.text,
-            base_iri=job.base_iri if job.base_iri and may_have_relative_iris(job.text) else None,
+            base_iri=job.base_iri,
             # declared for every query that uses them, as the Wikidata Query Service does (declaring
             # them costs Oxigraph some 14 µs a query, a third of a cheap one's time)
             prefixes=PREFIXES if job.project_prefixes else None,
-            substitutions={ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()},
+            substitutions=substitutions,
             **self._dataset(job.dataset, job.use_query_dataset),
         )
 
@@ -156,7 +162,7 @@ class Engine:
             }
         if use_query_dataset:
             return {}
-        return default_dataset(self._graphs, entailment=dataset.entailment)  # the store holds exactly the release
+        return self._defaults[dataset.entailment]
 
     def _default_graphs(self, entailment: bool) -> list[str]:
         return default_graph_names(self._graphs, entailment=entailment)

@@ -19,6 +19,7 @@ than before, never a different answer.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
@@ -183,26 +184,26 @@ class _Within:
 
     def __init__(self, rows: _Rows, values_per_row: int, limit: int | None, max_bytes: int | None) -> None:
         self._parts: list[bytes] = []
-        self._rows = rows
+        self._boundary = rows.boundary
+        self._rows = rows.extra  # at most this many rows so far: boundaries seen, and the format's extra
         self._slack = rows.slack_per_value * values_per_row
-        self._limit = limit
-        self._max_bytes = max_bytes
+        self._limit = math.inf if limit is None else limit
+        self._max_bytes = math.inf if max_bytes is None else max_bytes
         self._size = 0
-        self._boundaries = 0
-        self._tail = b""
+        self._tail = b""  # the last bytes written, where a boundary may have begun
         self.stopped = False
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         chunk = bytes(data)
         self._parts.append(chunk)
         self._size += len(chunk)
-        boundary = self._rows.boundary
-        self._boundaries += (self._tail + chunk).count(boundary)
-        self._tail = chunk[1 - len(boundary) :] if len(boundary) > 1 else b""
-        rows = self._boundaries + self._rows.extra
-        if (self._limit is not None and rows > self._limit) or (
-            self._max_bytes is not None and self._size + rows * self._slack > self._max_bytes
-        ):
+        boundary = self._boundary
+        self._rows += chunk.count(boundary)
+        if len(boundary) > 1:
+            if self._tail:  # one that began in the last chunk and ends in this one
+                self._rows += (self._tail + chunk[: len(boundary) - 1]).count(boundary)
+            self._tail = chunk[1 - len(boundary) :]
+        if self._rows > self._limit or self._size + self._rows * self._slack > self._max_bytes:
             self.stopped = True
             raise _Full
         return len(chunk)
