@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -456,3 +458,23 @@ def test_only_a_small_enough_release_is_copied_into_memory(database: Path, memor
     else:  # the database itself, opened read-only
         with pytest.raises(RuntimeError, match="read-write"):
             store.update(insert)
+
+
+@pytest.mark.parametrize("path", ["loop", "threads"])
+def test_a_worker_that_died_while_idle_is_replaced_before_the_next_query(database: Path, path: str) -> None:
+    """Killed between two queries (the OOM killer, say): the next query is answered by a fresh worker,
+    as if nothing had happened, and the pool counts one restart."""
+    with pool_of(WorkerConfig(database)) as pool:
+        assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+        (idle,) = pool._slots.free()
+        assert idle is not None
+        os.kill(idle.pid, signal.SIGKILL)
+        for _ in range(500):  # until every thread of it has exited (its first may be a zombie before)
+            if not idle.alive():
+                break
+            time.sleep(0.01)
+        if path == "loop":
+            assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+        else:
+            assert pool.run(job(QUICK)).boolean is True
+        assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 1}

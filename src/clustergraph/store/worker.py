@@ -42,6 +42,7 @@ import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
@@ -233,14 +234,20 @@ class WorkerPool:
         """`stream` on the running event loop, with no thread: waiting for a worker and for its answer
         are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone` is
         done once the client has left, which stops the query as setting `cancel` does."""
-        worker = await self._acquire_async(cancel, gone)
-        deadline = time.monotonic() + self._timeout_s
         watch = self._watches.of(asyncio.get_running_loop(), _POLL_S)
-        try:
-            answer = await worker.call_async(job, watch, lambda: _check(deadline, cancel, self._too_long, gone))
-        except BaseException:
-            self._release(worker, healthy=False)
-            raise
+        for tries_left in (1, 0):
+            worker = await self._acquire_async(cancel, gone)
+            deadline = time.monotonic() + self._timeout_s
+            try:
+                answer = await worker.call_async(job, watch, partial(_check, deadline, cancel, self._too_long, gone))
+                break
+            except _Unsent:  # it had died while idle: the query goes to a fresh worker, as if nothing happened
+                self._release(worker, healthy=False)
+                if not tries_left:
+                    raise QueryCrashed("no query worker could take the query; they were restarted") from None
+            except BaseException:
+                self._release(worker, healthy=False)
+                raise
         if type(answer) is SerializedResult:  # whole, the usual answer: `_settle` and `_chunked` in short
             self._release(worker, healthy=True)
             return ChunkedResult.whole(answer)
@@ -311,7 +318,7 @@ class WorkerPool:
             raise StoreError("the store is closed")
         deadline = time.monotonic() + self._timeout_s
         slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, self._busy, gone))
-        if slot is not None and slot.alive():
+        if slot is not None:  # alive or not: one that died while idle cannot take the job (`_Unsent`)
             return slot
         delivery = _Delivery()
         try:
@@ -521,6 +528,9 @@ class _Worker:
         try:
             descriptor = self._connection.fileno()  # OSError once stopped (and the number perhaps reused)
             send(descriptor, job_message(job))
+        except OSError:  # EPIPE: the worker is gone, the job unread (cheaper than asking whether it lives)
+            raise _Unsent from None
+        try:
             loop.add_reader(descriptor, wake, ready)  # which makes it non-blocking (`wire.py` copes)
             watch.enter(ready, check)
             try:
@@ -573,6 +583,10 @@ class _Worker:
         if code is not None and code < 0:
             return f"killed by signal {signal.Signals(-code).name}"
         return f"exit status {code}"
+
+
+class _Unsent(Exception):
+    """The job could not be written to the worker: it had died (while idle), so never saw it."""
 
 
 def _chunked(job: Job, answer: Any) -> ChunkedResult:
