@@ -473,12 +473,23 @@ class _Chunks(Iterator[bytes]):
 
 
 class _Worker:
+    """One worker process and the server's end of its pipe.
+
+    On the loop path the pipe is watched by the loop for as long as the worker serves queries there
+    (`_Watched`): adding and removing a reader for every query cost the server 15 µs of its CPU per type
+    lookup (two epoll_ctl calls, uvloop's bookkeeping; `benchmarks/server_cost.py`), a quarter of its
+    share of the trip. A descriptor the loop watches must not be closed under it (libuv aborts when the
+    number comes back as another file's), so `stop` leaves the closing to the loop that watches it."""
+
     def __init__(self, process: SpawnProcess, connection: Connection, config: WorkerConfig) -> None:
         self._process = process
         self._connection = connection
         self._config = config
         self._ready = False
         self.isolation = Isolation()
+        self._lock = threading.RLock()  # `_watched` and `_stopped`, between the loop and `stop` on any thread
+        self._watched: _Watched | None = None
+        self._stopped = False
 
     @classmethod
     def start(cls, context: multiprocessing.context.SpawnContext, config: WorkerConfig) -> _Worker:
@@ -531,16 +542,42 @@ class _Worker:
         except OSError:  # EPIPE: the worker is gone, the job unread (cheaper than asking whether it lives)
             raise _Unsent from None
         try:
-            loop.add_reader(descriptor, wake, ready)  # which makes it non-blocking (`wire.py` copes)
+            watched = self._watched_on(loop, descriptor)
+            watched.answer = ready
             watch.enter(ready, check)
             try:
                 await ready
             finally:
                 watch.leave(ready)
-                loop.remove_reader(descriptor)
-            return read_answer(receive(descriptor), job)
+                watched.answer = None
+            return read_answer(receive(self._connection.fileno()), job)  # stopped meanwhile: OSError
         except (EOFError, OSError):
             raise self._death() from None
+
+    def _watched_on(self, loop: asyncio.AbstractEventLoop, descriptor: int) -> _Watched:
+        """The loop's watch on the pipe: kept from query to query, made on the first (or after the
+        pipe was readable with no query waiting, or when another loop watched it before)."""
+        with self._lock:
+            watched = self._watched
+            if watched is not None and watched.loop is loop:
+                return watched
+            if self._stopped:
+                raise OSError("the worker is stopped")
+            if watched is not None:  # another loop's (a closed one, in practice): it lets go there
+                watched.let_go_from_elsewhere()
+            watched = _Watched(self, loop, descriptor)
+            loop.add_reader(descriptor, watched.readable)  # which makes it non-blocking (`wire.py` copes)
+            self._watched = watched
+        return watched
+
+    def _unwatched(self, watched: _Watched) -> None:
+        """`watched`'s loop has stopped watching the pipe: close it now if the worker was stopped meanwhile."""
+        with self._lock:
+            if self._watched is watched:
+                self._watched = None
+            close = self._stopped and self._watched is None
+        if close:
+            self._connection.close()
 
     def receive_bytes(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> bytes:
         """The next raw chunk of a streamed answer."""
@@ -562,8 +599,15 @@ class _Worker:
         return self._process.pid or 0
 
     def stop(self) -> None:
-        """Kill the process and wait for it (it is not `close()`d: a reader may still ask why it died)."""
-        self._connection.close()
+        """Kill the process and wait for it (it is not `close()`d: a reader may still ask why it died).
+        The pipe is closed now, or by the loop that watches it once it has stopped watching."""
+        with self._lock:
+            self._stopped = True
+            watched = self._watched
+        if watched is None:
+            self._connection.close()
+        else:
+            watched.let_go_from_elsewhere()
         if self._process.is_alive():
             self._process.kill()
         self._process.join(timeout=5)
@@ -583,6 +627,55 @@ class _Worker:
         if code is not None and code < 0:
             return f"killed by signal {signal.Signals(-code).name}"
         return f"exit status {code}"
+
+
+class _Watched:
+    """A loop's reader on a worker's pipe, kept while the worker answers queries on that loop: it wakes
+    the query awaiting an answer; readable with none waiting (the worker died, or a thread is reading
+    an answer of the threads' path, or the chunks of a streamed one), it stops watching."""
+
+    def __init__(self, worker: _Worker, loop: asyncio.AbstractEventLoop, descriptor: int) -> None:
+        self.worker = worker
+        self.loop = loop
+        self.descriptor = descriptor
+        self.answer: asyncio.Future[None] | None = None  # set and read on the loop's thread only
+        self._watching = True
+
+    def readable(self) -> None:
+        if self.answer is not None:
+            wake(self.answer)
+        else:
+            self.let_go()
+
+    def let_go(self) -> None:
+        """Stop watching (on the loop's thread); a query still awaiting the answer wakes to find the
+        worker gone."""
+        if self._watching:
+            self._watching = False
+            self.loop.remove_reader(self.descriptor)
+            self.worker._unwatched(self)
+        if self.answer is not None:
+            wake(self.answer)
+
+    def let_go_from_elsewhere(self) -> None:
+        """`let_go` from any thread: at once on the loop's own, else by the loop when it next runs; a
+        closed loop watches nothing any more."""
+        if self.loop.is_closed():
+            self._watching = False
+            self.worker._unwatched(self)
+            return
+        try:
+            on_loop = asyncio.get_running_loop() is self.loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self.let_go()
+            return
+        try:
+            self.loop.call_soon_threadsafe(self.let_go)
+        except RuntimeError:  # closed meanwhile
+            self._watching = False
+            self.worker._unwatched(self)
 
 
 class _Unsent(Exception):
