@@ -8,10 +8,11 @@ when another format was asked for, having Oxigraph re-read and re-write those li
 from the end while the rewritten answer is still over M bytes. Both steps run in Rust; a remote
 store's answer is bounded the same way as it streams in.
 
-For SPARQL JSON and TSV answers there is a quicker way, taken first (`solutions_within`): Oxigraph
+For SPARQL JSON and TSV answers there is a quicker way, taken first (`solutions_answer`): Oxigraph
 writes the asked format straight into a sink that counts bytes and row boundaries, and if the answer
-stays within both limits it is the answer — the same bytes the rewrite would give, without it. That
-saves a cheap query's worker about 20 µs of its CPU (`benchmarks/worker_cost.py`). An answer that
+stays within both limits it is the answer — the same bytes the rewrite would give, without it. With
+it, a worker's CPU per type lookup fell from 120–135 to 100–110 µs (`benchmarks/server_cost.py`,
+benchmarks/README.md, "A cheaper trip through the store"). An answer that
 may not fit is evaluated again and written the long way, so a truncated answer costs a little more
 than before, never a different answer.
 """

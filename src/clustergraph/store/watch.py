@@ -2,8 +2,10 @@
 
 A query awaited on the loop (its turn for a worker, then the worker's answer) must still be stopped at
 its deadline and when its client leaves, looked at every `poll_s`. A timer of its own per wait (a
-`call_later`, a second future and its callbacks) cost the server about 10 µs of CPU per type lookup
-(`benchmarks/server_cost.py`), a tenth of its share of a query. So the waits on one loop are entered
+`call_later`, a second future and its callbacks) is work for every query, most of which end long
+before their first poll. (With it gone and the pipe's messages made cheaper, `wire.py`, the server's
+CPU per type lookup fell from 124 to 84 µs: `benchmarks/server_cost.py`, benchmarks/README.md, "A
+cheaper trip through the store".) So the waits on one loop are entered
 in one `Watch`, whose single timer ticks every `poll_s` while any wait is in it: at each tick it runs
 the `check` of every wait entered before the previous tick (so a wait is first looked at between one
 and two polls after it began, and a quick query is never looked at), and a check that raises fails

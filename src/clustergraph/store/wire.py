@@ -2,14 +2,15 @@
 
 Each is one message framed as multiprocessing's `Connection.send_bytes` frames it (its size first),
 its first byte saying what follows. A query job goes as a pickled tuple of plain values, and a whole
-serialized answer as its body, raw: pickling dataclasses instead cost the server about 5 µs and the
-worker about as much per cheap query (`benchmarks/server_cost.py`), in a round trip of which the
-engine's share is some 20 µs. Anything else (other jobs, rows, failures, the head of a streamed
-answer) goes pickled; a streamed answer's chunks follow its head raw, each a message
-(`answer_messages`).
+serialized answer as its body, raw: pickled dataclasses take several times longer to write and to
+read, on both sides, for every query (with this and one timer per loop, `watch.py`, the server's CPU
+per type lookup fell from 124 to 84 µs and the worker's from 130 to 80 µs: `benchmarks/server_cost.py`,
+benchmarks/README.md, "A cheaper trip through the store"). Anything else (other jobs, rows, failures,
+the head of a streamed answer) goes pickled; a streamed answer's chunks follow its head raw, each a
+message (`answer_messages`).
 
 Messages are written and read here (`send`, `receive`) rather than by `Connection`, whose checks and
-buffering cost a few µs a message, and which needs its descriptor blocking: the event loop makes a
+buffering are more work per message, and which needs its descriptor blocking: the event loop makes a
 descriptor non-blocking whenever it watches it, and setting it back for every query took two more
 system calls. Here a read or write that would block makes the descriptor blocking and goes on, which
 never waits long: a message is written whole by a process that does nothing else meanwhile.

@@ -476,10 +476,11 @@ class _Worker:
     """One worker process and the server's end of its pipe.
 
     On the loop path the pipe is watched by the loop for as long as the worker serves queries there
-    (`_Watched`): adding and removing a reader for every query cost the server 15 µs of its CPU per type
-    lookup (two epoll_ctl calls, uvloop's bookkeeping; `benchmarks/server_cost.py`), a quarter of its
-    share of the trip. A descriptor the loop watches must not be closed under it (libuv aborts when the
-    number comes back as another file's), so `stop` leaves the closing to the loop that watches it."""
+    (`_Watched`): adding and removing a reader for every query (two epoll_ctl calls, uvloop's
+    bookkeeping) cost the server 70–77 against 54–59 µs of CPU per type lookup through the store
+    (`benchmarks/server_cost.py`), a fifth of its share of the trip. A descriptor the loop watches
+    must not be closed under it (libuv aborts when the number comes back as another file's), so
+    `stop` leaves the closing to the loop that watches it."""
 
     def __init__(self, process: SpawnProcess, connection: Connection, config: WorkerConfig) -> None:
         self._process = process
