@@ -64,13 +64,16 @@ class HopApp:
     def __init__(self) -> None:
         self._free: list[Connection] = []
         self._waiting: list[asyncio.Future[Connection]] = []
+        self.pids: list[int] = []  # its workers' (for `server_cost.py`, which times their CPU)
 
     def start(self) -> None:
         dataset = str(Path(os.environ[RELEASE_ENV]) / DATASET_FILE)
         context = multiprocessing.get_context("spawn")
         for _ in range(WORKERS):
             ours, theirs = context.Pipe()
-            context.Process(target=_worker, args=(theirs, dataset), daemon=True).start()
+            process = context.Process(target=_worker, args=(theirs, dataset), daemon=True)
+            process.start()
+            self.pids.append(process.pid or 0)
             self._free.append(ours)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -456,3 +458,68 @@ def test_only_a_small_enough_release_is_copied_into_memory(database: Path, memor
     else:  # the database itself, opened read-only
         with pytest.raises(RuntimeError, match="read-write"):
             store.update(insert)
+
+
+@pytest.mark.parametrize("path", ["loop", "threads"])
+def test_a_worker_that_died_while_idle_is_replaced_before_the_next_query(database: Path, path: str) -> None:
+    """Killed between two queries (the OOM killer, say): the next query is answered by a fresh worker,
+    as if nothing had happened, and the pool counts one restart."""
+    with pool_of(WorkerConfig(database)) as pool:
+        assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+        (idle,) = pool._slots.free()
+        assert idle is not None
+        os.kill(idle.pid, signal.SIGKILL)
+        for _ in range(500):  # until every thread of it has exited (its first may be a zombie before)
+            if not idle.alive():
+                break
+            time.sleep(0.01)
+        if path == "loop":
+            assert json.loads(stream_on_loop(pool, job(QUICK, SPARQL_JSON)))["boolean"] is True
+        else:
+            assert pool.run(job(QUICK)).boolean is True
+        assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 1}
+
+
+def test_a_crash_on_the_loop_path_is_reported_at_once_and_the_worker_replaced(database: Path) -> None:
+    """The loop keeps watching a worker's pipe from query to query; a worker that dies under a query
+    wakes it at once (not at its time limit), and the next query gets a fresh worker."""
+    chain = "SELECT ?x WHERE { BIND(" + "+".join(["1"] * 20_000) + " AS ?x) }"
+
+    async def crash_then_answer() -> tuple[float, bool]:
+        assert (await pool.stream_async(job(QUICK, SPARQL_JSON))).body  # watched from now on
+        started = time.monotonic()
+        with pytest.raises(QueryCrashed, match="SIGSEGV"):
+            await pool.stream_async(job(chain, SPARQL_JSON))
+        took = time.monotonic() - started
+        answer = await pool.stream_async(job(QUICK, SPARQL_JSON))
+        return took, json.loads(answer.body or b"")["boolean"]
+
+    with pool_of(WorkerConfig(database, stack_bytes=256 * 1024), timeout_s=PATIENT_S) as pool:
+        took, answered = on_fresh_loop(crash_then_answer)
+        assert took < PATIENT_S / 4 and answered is True
+        assert pool.restarts == 1
+
+
+def test_workers_watched_by_a_running_loop_are_closed_from_another_thread(database: Path) -> None:
+    """`close()` on another thread while the loop that watches the workers' pipes still runs: each pipe
+    is closed by that loop, and no worker process is left."""
+    closed = threading.Event()
+
+    def close() -> None:
+        spawner.close()
+        closed.set()
+
+    async def query_then_wait_for_close() -> list[int]:
+        assert (await pool.stream_async(job(QUICK, SPARQL_JSON))).body
+        pids = spawner.pids()
+        threading.Thread(target=close).start()
+        while not closed.is_set():
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)  # the loop's turn to let go of the pipes
+        return pids
+
+    spawner = Spawner(WorkerConfig(database), spare=False)
+    pool = WorkerPool(spawner, 2, PATIENT_S)
+    pids = on_fresh_loop(query_then_wait_for_close)
+    assert running(pids) == []
+    assert all(worker._connection.closed for worker in pool._slots.free() if worker is not None)

@@ -49,6 +49,7 @@ class _Generation:
             memory_quads=settings.worker_memory_quads,
         )
         self.lease = lease
+        self.digest = lease.digest  # read for every request
         self.spawner = Spawner(config, spare=settings.spare_worker)
         try:
             self.api = WorkerPool(self.spawner, settings.api_workers, settings.query_timeout_s, "the API")
@@ -58,25 +59,29 @@ class _Generation:
             raise
         self.graph_names: tuple[str, ...] | None = None
         self._users = 0
-        self._idle = threading.Condition()
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # waited on only to retire: `leave` tells it
+        self._draining = False
 
     def pool(self, request: QueryRequest) -> WorkerPool:
         return self.api if request.trusted else self.sparql
 
     def enter(self) -> None:
-        with self._idle:
+        with self._lock:
             self._users += 1
 
     def leave(self) -> None:
-        with self._idle:
+        with self._lock:
             self._users -= 1
-            self._idle.notify_all()
+            if self._draining:
+                self._idle.notify_all()
 
     def retire(self, *, drain: bool = True) -> None:
         """Stop the workers and give up the lease: once the requests still running here are done
         (`drain`, for a swap), or now (when the server stops)."""
         if drain:
             with self._idle:
+                self._draining = True
                 self._idle.wait_for(lambda: self._users == 0)
         self.api.close()
         self.sparql.close()
@@ -233,7 +238,7 @@ class EmbeddedStore:
         with self._swap:
             generation = self._current
             generation.enter()
-        note_release(generation.lease.digest)
+        note_release(generation.digest)
         return generation
 
     @contextmanager
@@ -253,15 +258,15 @@ class EmbeddedStore:
         if not request.trusted:
             generation.sparql.require_isolation()
         return QueryJob(
-            text=request.text,
-            bindings={name: from_rdflib(term) for name, term in request.bindings.items()},
-            dataset=request.dataset,
-            use_query_dataset=info.has_dataset,
-            limit=min(request.limit or self._max_results, self._max_results),
-            media_type=media_type,
-            max_bytes=self._max_bytes,
-            base_iri=request.base_iri,
-            project_prefixes=not info.prefixes_used.isdisjoint(PREFIXES),
+            request.text,
+            {name: from_rdflib(term) for name, term in request.bindings.items()} if request.bindings else {},
+            request.dataset,
+            info.has_dataset,
+            min(request.limit or self._max_results, self._max_results),
+            media_type,
+            self._max_bytes,
+            request.base_iri if info.relative_iris else None,  # a base costs Oxigraph ~30 µs a query
+            not info.prefixes_used.isdisjoint(PREFIXES),
         )
 
 

@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from clustergraph.errors import QueryRefused, QuerySyntaxError, UpdateRefused
 from clustergraph.queries import QueryForm
+from clustergraph.store.syntax import may_have_relative_iris
 
 # PN_LOCAL exactly as SPARQL defines it (a first character, then any run that does not end in '.'):
 # a lexer that took `ex:.SERVICE` for one name while Oxigraph reads `ex:`, `.`, `SERVICE` is no guard.
@@ -76,7 +77,7 @@ class QueryInfo:
     text gives a string the datatype xsd:string (`"a"^^xsd:string`: the spans of `^^xsd:string`), and
     where the WHERE clause's group opens (just after its `{`; None for `CONSTRUCT WHERE { ... }`,
     whose group is its template too, and for a DESCRIBE without one), and the prefixes its prefixed
-    names use (declared or not)."""
+    names use (declared or not), and whether it may hold a relative IRI."""
 
     form: QueryForm
     has_dataset: bool
@@ -85,6 +86,7 @@ class QueryInfo:
     string_datatypes: tuple[tuple[int, int], ...] = ()
     where_group: int | None = None
     prefixes_used: frozenset[str] = frozenset()
+    relative_iris: bool = True  # `syntax.may_have_relative_iris`: only then is a base IRI worth passing
 
 
 def inspect_query(text: str, limits: Limits) -> QueryInfo:
@@ -262,6 +264,7 @@ class _Scanner:
             tuple(self.string_datatypes),
             self.where_group,
             frozenset(self.prefixes_used),
+            may_have_relative_iris(self.text),
         )
 
     def _where(self, offset: int) -> str:

@@ -1,15 +1,15 @@
 """What a query worker does with a job, inside its own process (the process itself: `worker.py`).
 
-Jobs and answers cross the pipe pickled; an answer is a `Solutions`, a `SerializedResult`, bytes, a
-tuple of graph names, or `Failed` carrying the error to raise in the parent. A serialized answer
-larger than `CHUNK_BYTES` goes as `Streamed` followed by its body in raw chunks (`messages`).
+An answer is a `Solutions`, a `SerializedResult`, bytes, a tuple of graph names, or `Failed` carrying
+the error to raise in the parent. A serialized answer larger than `CHUNK_BYTES` goes as `Streamed`
+followed by its body in raw chunks (how they cross the pipe: `wire.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -18,13 +18,15 @@ from clustergraph.errors import ClusterGraphError, EngineFault, QueryFailed, Que
 from clustergraph.namespaces import PREFIXES
 from clustergraph.store.base import Dataset, SerializedResult, Solutions, Term
 from clustergraph.store.formats import JSON_LD, graph_format
-from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_as, triples_as
-from clustergraph.store.syntax import may_have_relative_iris, readable
+from clustergraph.store.results import TRIPLES_NOT_ROWS, boolean_as, bounded, solutions_answer, triples_as
+from clustergraph.store.syntax import readable
 from clustergraph.store.terms import from_oxigraph, to_oxigraph
 
 
-@dataclass(frozen=True)
-class QueryJob:
+class QueryJob(NamedTuple):
+    """One query for a worker. A tuple, not a dataclass: one is made and read for every query on each
+    side of the pipe, and a tuple is made in a third of the time (`wire.py`)."""
+
     text: str
     bindings: Mapping[str, Term]
     dataset: Dataset
@@ -32,7 +34,7 @@ class QueryJob:
     limit: int | None
     media_type: str | None  # None: answer as Solutions
     max_bytes: int | None = None  # of the serialized answer, or of the rows' values
-    base_iri: str | None = None  # what relative IRIs in the query resolve against
+    base_iri: str | None = None  # what relative IRIs resolve against (None where it has none: it costs)
     project_prefixes: bool = True  # declare the project's prefixes (needless for a query using none)
 
 
@@ -68,23 +70,15 @@ class Streamed:
 CHUNK_BYTES = 256 * 1024
 
 
-def messages(answer: Any) -> Iterator[Any]:
-    """What the worker sends for `answer`: the answer itself, or `Streamed` then raw chunks."""
-    if not isinstance(answer, SerializedResult) or len(answer.body) <= CHUNK_BYTES:
-        yield answer
-        return
-    body = memoryview(answer.body)
-    yield Streamed(answer.media_type, answer.truncated, len(body))
-    for start in range(0, len(body), CHUNK_BYTES):
-        yield body[start : start + CHUNK_BYTES]
-
-
 class Engine:
     """A read-only Oxigraph store and the dataset rules of `store.base.Dataset`."""
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
         self._graphs = tuple(store_graphs(store))
+        self._defaults = {  # the store holds exactly the release; made once, not for every query
+            entailment: default_dataset(self._graphs, entailment=entailment) for entailment in (True, False)
+        }
 
     def run(self, job: Job) -> Any:
         try:
@@ -103,15 +97,7 @@ class Engine:
             return Failed(EngineFault(f"the query engine failed on this query: {error}"))
 
     def _query(self, job: QueryJob) -> Solutions | SerializedResult:
-        result = self._store.query(
-            job.text,
-            base_iri=job.base_iri if job.base_iri and may_have_relative_iris(job.text) else None,
-            # declared for every query that uses them, as the Wikidata Query Service does (declaring
-            # them costs Oxigraph some 14 µs a query, a third of a cheap one's time)
-            prefixes=PREFIXES if job.project_prefixes else None,
-            substitutions={ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()},
-            **self._dataset(job.dataset, job.use_query_dataset),
-        )
+        result = self._evaluate(job)
         if isinstance(result, ox.QueryBoolean):
             if job.media_type is None:
                 return Solutions((), (), boolean=bool(result))
@@ -119,13 +105,7 @@ class Engine:
         if isinstance(result, ox.QuerySolutions):
             if job.media_type is None:
                 return _rows(result, job.limit, job.max_bytes)
-            solutions = result
-            tsv, truncated = bounded(
-                lambda sink: solutions.serialize(sink, format=ox.QueryResultsFormat.TSV),
-                None if job.limit is None else job.limit + 1,
-                job.max_bytes,
-            )
-            return solutions_as(tsv, job.media_type, truncated, job.max_bytes)
+            return solutions_answer(result, lambda: self._evaluate(job), job.media_type, job.limit, job.max_bytes)
         if job.media_type is None:
             raise QueryFailed(TRIPLES_NOT_ROWS)
         triples = result
@@ -133,6 +113,20 @@ class Engine:
             lambda sink: triples.serialize(sink, format=ox.RdfFormat.N_TRIPLES), job.limit, job.max_bytes
         )
         return triples_as(ntriples, job.media_type, truncated, job.max_bytes)
+
+    def _evaluate(self, job: QueryJob) -> Any:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = None
+        if job.bindings:
+            substitutions = {ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()}
+        return self._store.query(
+            job.text,
+            base_iri=job.base_iri,
+            # declared for every query that uses them, as the Wikidata Query Service does (declaring
+            # them costs Oxigraph some 14 µs a query, a third of a cheap one's time)
+            prefixes=PREFIXES if job.project_prefixes else None,
+            substitutions=substitutions,
+            **self._dataset(job.dataset, job.use_query_dataset),
+        )
 
     def _graph(self, job: GraphJob) -> bytes:
         rdf_format = graph_format(job.media_type)
@@ -168,7 +162,7 @@ class Engine:
             }
         if use_query_dataset:
             return {}
-        return default_dataset(self._graphs, entailment=dataset.entailment)  # the store holds exactly the release
+        return self._defaults[dataset.entailment]
 
     def _default_graphs(self, entailment: bool) -> list[str]:
         return default_graph_names(self._graphs, entailment=entailment)

@@ -21,6 +21,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from clustergraph.store.watch import Watches
+
 S = TypeVar("S")
 
 
@@ -29,6 +31,7 @@ class Slots(Generic[S]):
         self._lock = threading.Lock()
         self._free: deque[S] = deque()
         self._waiting: deque[_Handoff[S]] = deque()
+        self._watches = Watches()
 
     def put(self, slot: S) -> None:
         with self._lock:
@@ -52,17 +55,21 @@ class Slots(Generic[S]):
         return handoff.slot()
 
     async def take_async(self, poll_s: float, check: Callable[[], None]) -> S:
-        """A slot, awaited on the running loop; `check()` as for `take`."""
-        handoff = self._wait_in_line(asyncio.get_running_loop())
+        """A slot, awaited on the running loop; `check()` as for `take` (by the loop's `Watch`)."""
+        loop = asyncio.get_running_loop()
+        handoff = self._wait_in_line(loop)
         if not isinstance(handoff, _Handoff):
             return handoff
         assert handoff.future is not None
+        watch = self._watches.of(loop, poll_s)
+        watch.enter(handoff.future, check)
         try:
-            while not await done_within(handoff.future, poll_s):
-                check()
+            await handoff.future
         except BaseException:  # given up, or the request itself was cancelled
             self._leave(handoff)
             raise
+        finally:
+            watch.leave(handoff.future)
         return handoff.slot()
 
     def drain(self) -> list[S]:
@@ -138,24 +145,3 @@ def wake(future: asyncio.Future[None] | None) -> None:
     """Complete `future` unless it is done (a loop callback: a waiter may have been cancelled meanwhile)."""
     if future is not None and not future.done():
         future.set_result(None)
-
-
-async def done_within(future: asyncio.Future[None], timeout_s: float) -> bool:
-    """Wait at most `timeout_s` for `future`: True if it is done (it is never cancelled here).
-    `asyncio.wait` for one future, without its per-call checks and sets (this runs per query)."""
-    if future.done():
-        return True
-    loop = asyncio.get_running_loop()
-    waiter: asyncio.Future[bool] = loop.create_future()
-
-    def settle(_: object = None) -> None:
-        if not waiter.done():
-            waiter.set_result(future.done())
-
-    future.add_done_callback(settle)
-    timer = loop.call_later(timeout_s, settle)
-    try:
-        return await waiter
-    finally:
-        timer.cancel()
-        future.remove_done_callback(settle)

@@ -35,8 +35,6 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
-import os
-import pickle
 import resource
 import signal
 import threading
@@ -44,6 +42,7 @@ import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
@@ -61,8 +60,10 @@ from clustergraph.errors import (
 )
 from clustergraph.store.base import ChunkedResult, Departure, SerializedResult
 from clustergraph.store.isolation import Isolation, isolate
-from clustergraph.store.jobs import Engine, Failed, Job, Streamed, messages
-from clustergraph.store.slots import Slots, done_within, wake
+from clustergraph.store.jobs import Engine, Failed, Job, Streamed
+from clustergraph.store.slots import Slots, wake
+from clustergraph.store.watch import Check, Watch, Watches
+from clustergraph.store.wire import answer_messages, job_message, read_answer, read_job, receive, send
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,9 @@ class WorkerPool:
         self._restarts = 0
         self._closed = False
         self._lock = threading.Lock()
+        self._watches = Watches()  # the loop's waits for this pool's workers (`stream_async`)
+        self._busy = f"all {size} workers for {name} stayed busy for {timeout_s:g} s"
+        self._too_long = f"the query ran longer than {timeout_s:g} s and was stopped"
         workers: list[_Worker] = []
         try:
             for _ in range(size):
@@ -230,13 +234,23 @@ class WorkerPool:
         """`stream` on the running event loop, with no thread: waiting for a worker and for its answer
         are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone` is
         done once the client has left, which stops the query as setting `cancel` does."""
-        worker = await self._acquire_async(cancel, gone)
-        deadline = time.monotonic() + self._timeout_s
-        try:
-            answer = await worker.call_async(job, deadline, cancel, gone, self._timeout_s)
-        except BaseException:
-            self._release(worker, healthy=False)
-            raise
+        watch = self._watches.of(asyncio.get_running_loop(), _POLL_S)
+        for tries_left in (1, 0):
+            worker = await self._acquire_async(cancel, gone)
+            deadline = time.monotonic() + self._timeout_s
+            try:
+                answer = await worker.call_async(job, watch, partial(_check, deadline, cancel, self._too_long, gone))
+                break
+            except _Unsent:  # it had died while idle: the query goes to a fresh worker, as if nothing happened
+                self._release(worker, healthy=False)
+                if not tries_left:
+                    raise QueryCrashed("no query worker could take the query; they were restarted") from None
+            except BaseException:
+                self._release(worker, healthy=False)
+                raise
+        if type(answer) is SerializedResult:  # whole, the usual answer: `_settle` and `_chunked` in short
+            self._release(worker, healthy=True)
+            return ChunkedResult.whole(answer)
         return _chunked(job, self._settle(worker, answer, deadline, cancel, self._timeout_s))
 
     def state(self) -> dict[str, int]:
@@ -303,9 +317,8 @@ class WorkerPool:
         if self._closed:
             raise StoreError("the store is closed")
         deadline = time.monotonic() + self._timeout_s
-        busy = f"all {self._size} workers for {self.name} stayed busy for {self._timeout_s:g} s"
-        slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, busy, gone))
-        if slot is not None and slot.alive():
+        slot = await self._slots.take_async(_POLL_S, lambda: _check(deadline, cancel, self._busy, gone))
+        if slot is not None:  # alive or not: one that died while idle cannot take the job (`_Unsent`)
             return slot
         delivery = _Delivery()
         try:
@@ -460,12 +473,24 @@ class _Chunks(Iterator[bytes]):
 
 
 class _Worker:
+    """One worker process and the server's end of its pipe.
+
+    On the loop path the pipe is watched by the loop for as long as the worker serves queries there
+    (`_Watched`): adding and removing a reader for every query (two epoll_ctl calls, uvloop's
+    bookkeeping) cost the server 70–77 against 54–59 µs of CPU per type lookup through the store
+    (`benchmarks/server_cost.py`), a fifth of its share of the trip. A descriptor the loop watches
+    must not be closed under it (libuv aborts when the number comes back as another file's), so
+    `stop` leaves the closing to the loop that watches it."""
+
     def __init__(self, process: SpawnProcess, connection: Connection, config: WorkerConfig) -> None:
         self._process = process
         self._connection = connection
         self._config = config
         self._ready = False
         self.isolation = Isolation()
+        self._lock = threading.RLock()  # `_watched` and `_stopped`, between the loop and `stop` on any thread
+        self._watched: _Watched | None = None
+        self._stopped = False
 
     @classmethod
     def start(cls, context: multiprocessing.context.SpawnContext, config: WorkerConfig) -> _Worker:
@@ -499,49 +524,67 @@ class _Worker:
 
     def call(self, job: Job, deadline: float, cancel: threading.Event | None, timeout_s: float) -> Any:
         try:
-            _send(self._connection, job)
+            send(self._connection.fileno(), job_message(job))
             self._wait(deadline, cancel, timeout_s)
-            return self._connection.recv()
+            return read_answer(receive(self._connection.fileno()), job)
         except (EOFError, OSError):
             raise self._death() from None
 
-    async def call_async(
-        self,
-        job: Job,
-        deadline: float,
-        cancel: threading.Event | None,
-        gone: Departure | None,
-        timeout_s: float,
-    ) -> Any:
-        """`call`, awaiting the answer on the running loop instead of blocking a thread. The job is
-        written at once (an idle worker is reading); the answer is read once its first byte is there,
-        and the worker writes a message whole, so reading it does not wait on the worker's work."""
-        try:
-            _send(self._connection, job)
-            await self._readable(deadline, cancel, gone, timeout_s)
-            return self._connection.recv()
-        except (EOFError, OSError):
-            raise self._death() from None
-
-    async def _readable(
-        self, deadline: float, cancel: threading.Event | None, gone: Departure | None, timeout_s: float
-    ) -> None:
-        loop = asyncio.get_running_loop()
+    async def call_async(self, job: Job, watch: Watch, check: Check) -> Any:
+        """`call`, awaiting the answer on `watch`'s loop instead of blocking a thread (`check` gives up:
+        the deadline, the client). The job is written at once (an idle worker is reading); the answer
+        is read once its first byte is there, and the worker writes a message whole, so reading it does
+        not wait on the worker's work."""
+        loop = watch.loop
         ready: asyncio.Future[None] = loop.create_future()
-        descriptor = self._connection.fileno()
-        loop.add_reader(descriptor, wake, ready)
-        try:  # like `_wait`: the deadline and the client are looked at every _POLL_S, not sooner
-            while not await done_within(ready, min(_POLL_S, max(0.0, deadline - time.monotonic()))):
-                _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped", gone)
-        finally:
-            loop.remove_reader(descriptor)
-            os.set_blocking(descriptor, True)  # the loop made it non-blocking; the pipe's reads block
+        try:
+            descriptor = self._connection.fileno()  # OSError once stopped (and the number perhaps reused)
+            send(descriptor, job_message(job))
+        except OSError:  # EPIPE: the worker is gone, the job unread (cheaper than asking whether it lives)
+            raise _Unsent from None
+        try:
+            watched = self._watched_on(loop, descriptor)
+            watched.answer = ready
+            watch.enter(ready, check)
+            try:
+                await ready
+            finally:
+                watch.leave(ready)
+                watched.answer = None
+            return read_answer(receive(self._connection.fileno()), job)  # stopped meanwhile: OSError
+        except (EOFError, OSError):
+            raise self._death() from None
+
+    def _watched_on(self, loop: asyncio.AbstractEventLoop, descriptor: int) -> _Watched:
+        """The loop's watch on the pipe: kept from query to query, made on the first (or after the
+        pipe was readable with no query waiting, or when another loop watched it before)."""
+        with self._lock:
+            watched = self._watched
+            if watched is not None and watched.loop is loop:
+                return watched
+            if self._stopped:
+                raise OSError("the worker is stopped")
+            if watched is not None:  # another loop's (a closed one, in practice): it lets go there
+                watched.let_go_from_elsewhere()
+            watched = _Watched(self, loop, descriptor)
+            loop.add_reader(descriptor, watched.readable)  # which makes it non-blocking (`wire.py` copes)
+            self._watched = watched
+        return watched
+
+    def _unwatched(self, watched: _Watched) -> None:
+        """`watched`'s loop has stopped watching the pipe: close it now if the worker was stopped meanwhile."""
+        with self._lock:
+            if self._watched is watched:
+                self._watched = None
+            close = self._stopped and self._watched is None
+        if close:
+            self._connection.close()
 
     def receive_bytes(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> bytes:
         """The next raw chunk of a streamed answer."""
         try:
             self._wait(deadline, cancel, timeout_s)
-            return self._connection.recv_bytes()
+            return receive(self._connection.fileno())
         except (EOFError, OSError):
             raise self._death() from None
 
@@ -557,8 +600,15 @@ class _Worker:
         return self._process.pid or 0
 
     def stop(self) -> None:
-        """Kill the process and wait for it (it is not `close()`d: a reader may still ask why it died)."""
-        self._connection.close()
+        """Kill the process and wait for it (it is not `close()`d: a reader may still ask why it died).
+        The pipe is closed now, or by the loop that watches it once it has stopped watching."""
+        with self._lock:
+            self._stopped = True
+            watched = self._watched
+        if watched is None:
+            self._connection.close()
+        else:
+            watched.let_go_from_elsewhere()
         if self._process.is_alive():
             self._process.kill()
         self._process.join(timeout=5)
@@ -578,6 +628,59 @@ class _Worker:
         if code is not None and code < 0:
             return f"killed by signal {signal.Signals(-code).name}"
         return f"exit status {code}"
+
+
+class _Watched:
+    """A loop's reader on a worker's pipe, kept while the worker answers queries on that loop: it wakes
+    the query awaiting an answer; readable with none waiting (the worker died, or a thread is reading
+    an answer of the threads' path, or the chunks of a streamed one), it stops watching."""
+
+    def __init__(self, worker: _Worker, loop: asyncio.AbstractEventLoop, descriptor: int) -> None:
+        self.worker = worker
+        self.loop = loop
+        self.descriptor = descriptor
+        self.answer: asyncio.Future[None] | None = None  # set and read on the loop's thread only
+        self._watching = True
+
+    def readable(self) -> None:
+        if self.answer is not None:
+            wake(self.answer)
+        else:
+            self.let_go()
+
+    def let_go(self) -> None:
+        """Stop watching (on the loop's thread); a query still awaiting the answer wakes to find the
+        worker gone."""
+        if self._watching:
+            self._watching = False
+            self.loop.remove_reader(self.descriptor)
+            self.worker._unwatched(self)
+        if self.answer is not None:
+            wake(self.answer)
+
+    def let_go_from_elsewhere(self) -> None:
+        """`let_go` from any thread: at once on the loop's own, else by the loop when it next runs; a
+        closed loop watches nothing any more."""
+        if self.loop.is_closed():
+            self._watching = False
+            self.worker._unwatched(self)
+            return
+        try:
+            on_loop = asyncio.get_running_loop() is self.loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self.let_go()
+            return
+        try:
+            self.loop.call_soon_threadsafe(self.let_go)
+        except RuntimeError:  # closed meanwhile
+            self._watching = False
+            self.worker._unwatched(self)
+
+
+class _Unsent(Exception):
+    """The job could not be written to the worker: it had died (while idle), so never saw it."""
 
 
 def _chunked(job: Job, answer: Any) -> ChunkedResult:
@@ -620,26 +723,18 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolat
     if config.memory_bytes is not None:
         _limit_memory(config.memory_bytes)
     connection.send(Ready(isolation))
+    descriptor = connection.fileno()
     while True:
         try:
-            job = connection.recv()
+            job = read_job(receive(descriptor))
         except (EOFError, OSError):
             return
         try:
             answer = engine.run(job)
         except MemoryError:
             answer = Failed(ResultTooLarge(_too_much_memory(config.memory_bytes or 0)))
-        for message in messages(answer):
-            if isinstance(message, memoryview):
-                connection.send_bytes(message)
-            else:
-                _send(connection, message)
-
-
-def _send(connection: Connection, message: object) -> None:
-    """`connection.send(message)` without multiprocessing's own pickler, which copies its table of
-    reducers for every message: nothing sent here needs them, and a cheap query crosses twice."""
-    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+        for message in answer_messages(answer):
+            send(descriptor, message)
 
 
 def _opened(config: WorkerConfig) -> ox.Store:
