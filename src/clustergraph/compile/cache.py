@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from clustergraph.compile.incremental import Component
 from clustergraph.compile.summary import SourceSummary
 from clustergraph.compile.validate import ValidationReport, Violation
+
+T = TypeVar("T")
 
 _MAGIC = b"clustergraph-cache 2 "
 _HEADER_LENGTH = len(_MAGIC) + 64  # the magic, then the content's SHA-256 in hex, then a line break
@@ -75,28 +78,26 @@ class Cache:
 
     def source(self, key: str) -> SourceSummary | None:
         """An unchanged source's summary (`incremental.source_key`), None if not cached."""
-        content = self._read("sources", key)
-        if content is None:
-            return None
-        try:
-            return SourceSummary.decode(content)
-        except (ValueError, KeyError, TypeError):  # written by an older layout of the summary
-            return None
+        return self._decoded("sources", key, SourceSummary.decode)
 
     def keep_source(self, key: str, summary: SourceSummary) -> None:
         self._write("sources", key, summary.encode())
 
     def ontology(self, schema: str) -> OntologyWork | None:
-        content = self._read("schema", schema)
-        if content is None:
-            return None
-        try:
-            return OntologyWork.decode(content)
-        except (ValueError, KeyError, TypeError):
-            return None
+        return self._decoded("schema", schema, OntologyWork.decode)
 
     def keep_ontology(self, schema: str, work: OntologyWork) -> None:
         self._write("schema", schema, work.encode())
+
+    def _decoded(self, folder: str, name: str, decode: Callable[[memoryview], T]) -> T | None:
+        """An entry decoded; None if it is missing, damaged, or written by an older layout of its kind."""
+        content = self._read(folder, name)
+        if content is None:
+            return None
+        try:
+            return decode(content)
+        except (ValueError, KeyError, TypeError):
+            return None
 
     def _read(self, folder: str, name: str) -> memoryview | None:
         """An entry's content if it is there whole and unaltered, None otherwise (a view of what was read:
