@@ -73,14 +73,15 @@ def create_app(settings: Settings) -> FastAPI:
     for middleware in reversed(stack):
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     endpoints = EndpointApp(routes_for(sparql.router.routes, SPARQL_PATH), errors)
-    take_shortcut(app, SPARQL_PATH, wrapped(endpoints, stack))
+    take_shortcut(app, SPARQL_PATH, wrapped(endpoints, middlewares(settings, metrics, head=False)))
     return app
 
 
-def middlewares(settings: Settings, metrics: Metrics) -> list[Middleware]:
-    """Every request's middlewares, the outermost first: both the app and its `/sparql` shortcut."""
+def middlewares(settings: Settings, metrics: Metrics, *, head: bool = True) -> list[Middleware]:
+    """Every request's middlewares, the outermost first: both the app and its `/sparql` shortcut;
+    `HeadAsGet` only with `head` (the shortcut takes no HEAD request: it goes the long way)."""
     stack = [
-        Middleware(HeadAsGet),
+        *([Middleware(HeadAsGet)] if head else []),
         Middleware(BrowserErrors, settings=settings),
         Middleware(StampsMiddleware, metrics=metrics),
     ]

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clustergraph.api.linking import Linker
-from clustergraph.api.negotiation import negotiate
+from clustergraph.api.negotiation import header_of, negotiate
 from clustergraph.api.templating import render
 from clustergraph.errors import NotAcceptable
 from clustergraph.settings import Settings
@@ -50,7 +50,7 @@ class BrowserErrors:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not prefers_html(Headers(scope=scope).get("accept")):
+        if scope["type"] != "http" or not prefers_html(header_of(scope, b"accept")):
             await self.app(scope, receive, send)
             return
         held: dict[str, Any] = {}

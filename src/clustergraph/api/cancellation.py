@@ -10,7 +10,6 @@ its `cancel` event is set when the client leaves.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache, partial
@@ -20,14 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from clustergraph.errors import QueryCancelled
-from clustergraph.store.base import ChunkedResult, GraphStore, QueryRequest, StreamsOnLoop
+from clustergraph.store.base import Cancellation, ChunkedResult, GraphStore, QueryRequest, StreamsOnLoop
 
 T = TypeVar("T")
 _GONE = "the client disconnected; its query was stopped"
 
 
 async def stream_cancellable(
-    request: Request, store: GraphStore, query: QueryRequest, media_type: str, cancel: threading.Event
+    request: Request, store: GraphStore, query: QueryRequest, media_type: str, cancel: Cancellation
 ) -> ChunkedResult:
     """`store.stream(query, media_type)`, as `run_cancellable` runs it; `query.cancel` must be `cancel`."""
     if not _streams_on_loop(type(store)):
@@ -60,7 +59,7 @@ class _Departure:
             self._watch.cancel()
 
 
-async def run_cancellable(request: Request, call: Callable[[], T], cancel: threading.Event) -> T:
+async def run_cancellable(request: Request, call: Callable[[], T], cancel: Cancellation) -> T:
     """`call()` on a thread; QueryCancelled (after setting `cancel`) if the client disconnects first."""
     async with _watching(request) as gone:
         work = asyncio.ensure_future(run_in_threadpool(call))

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clustergraph.api.errors import REQUEST_ID_HEADER
 from clustergraph.api.metrics import Metrics
 from clustergraph.api.release_tag import release_digest, release_headers
-from clustergraph.store.served import noting_release
+from clustergraph.store.served import ServedRelease
 
 _REQUEST_ID = REQUEST_ID_HEADER.lower().encode("ascii")
 _ETAG = b"etag"
@@ -48,13 +48,13 @@ class StampsMiddleware:
                 headers = [*message.get("headers", ()), (_REQUEST_ID, identifier.encode("ascii"))]
                 # the version that answered; for an answer that needed no query, the one in use
                 digest = served.get("digest") or release_digest(getattr(scope["app"].state, "store", None))
-                if digest is not None and not any(name.lower() == _ETAG for name, _ in headers):
+                if digest is not None and _ETAG not in {name.lower() for name, _ in headers}:
                     headers.extend(release_headers(digest))
-                message = {**message, "headers": headers}
+                message["headers"] = headers  # the message is the sender's to give away, as ASGI middlewares do
             await send(message)
 
         try:
-            with noting_release() as served:
+            with ServedRelease() as served:
                 await self.app(scope, receive, stamped)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")

@@ -8,7 +8,6 @@ embedded store's look alike to the API.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
@@ -89,6 +88,32 @@ class ChunkedResult:
             self._close()
 
 
+class Cancellation(Protocol):
+    """What stops a query once set (its client has left): read by the threads and the loop that run
+    the query, never waited on. A `threading.Event` is one; `Cancel` is the cheap one."""
+
+    def set(self) -> None: ...
+
+    def is_set(self) -> bool: ...
+
+
+class Cancel:
+    """A `Cancellation` that is only a flag: setting or reading a bool needs no lock under the GIL,
+    and nothing waits on it, so it needs no condition variable either. Every `/sparql` request makes
+    one, in 0.2 µs against a `threading.Event`'s 2.6 µs."""
+
+    __slots__ = ("_set",)
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     """One query: its text, terms bound to its variables, the dataset, and at most `limit` rows
@@ -101,7 +126,7 @@ class QueryRequest:
     bindings: Mapping[str, Identifier] = field(default_factory=dict)
     dataset: Dataset = field(default_factory=Dataset)
     limit: int | None = None
-    cancel: threading.Event | None = field(default=None, compare=False)
+    cancel: Cancellation | None = field(default=None, compare=False)
     trusted: bool = False
     base_iri: str | None = None
 

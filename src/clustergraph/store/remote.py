@@ -58,7 +58,15 @@ from clustergraph.errors import (
 )
 from clustergraph.namespaces import GRAPH, PREFIXES
 from clustergraph.settings import Settings
-from clustergraph.store.base import ChunkedResult, Dataset, QueryRequest, SerializedResult, Solutions, Term
+from clustergraph.store.base import (
+    Cancellation,
+    ChunkedResult,
+    Dataset,
+    QueryRequest,
+    SerializedResult,
+    Solutions,
+    Term,
+)
 from clustergraph.store.formats import N_TRIPLES, SPARQL_JSON
 from clustergraph.store.guard import Limits, QueryInfo, inspect_query
 from clustergraph.store.remote_answers import AnswerStream, boolean, rows_as_tsv, spaced_ntriples, syntax_error
@@ -236,7 +244,7 @@ class RemoteStore:
         params: Mapping[str, list[str]],
         accept: str,
         read: Callable[[Iterator[bytes]], T],
-        cancel: threading.Event | None,
+        cancel: Cancellation | None,
         written: tuple[str, int] | None = None,
     ) -> T:
         """POST `text` and `read` the answer's chunks as they come; `written` is the query as the
@@ -309,7 +317,7 @@ def _dataset_params(dataset: Dataset, default: Sequence[str], info: QueryInfo | 
 
 
 def _chunks(
-    response: httpx.Response, deadline: float, cancel: threading.Event | None, timeout_s: float
+    response: httpx.Response, deadline: float, cancel: Cancellation | None, timeout_s: float
 ) -> Iterator[bytes]:
     for chunk in response.iter_bytes():
         if cancel is not None and cancel.is_set():

@@ -3,26 +3,28 @@ the response can name exactly that version (during a swap, the old and the new o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 _SERVED: ContextVar[dict[str, str] | None] = ContextVar("served_release", default=None)
 
 
-@contextmanager
-def noting_release() -> Iterator[dict[str, str]]:
-    """Collect, in the returned dict (key "digest"), the version that answers within this context.
+class ServedRelease:
+    """Collect, in the dict `with` gives (key "digest"), the version that answers within this context.
 
     A dict rather than a value: the store runs in worker threads, on copies of this context that
-    share the dict but not their own assignments.
+    share the dict but not their own assignments. A class rather than a generator function: entered
+    on every request, it costs a third of what `contextlib.contextmanager`'s machinery does.
     """
-    served: dict[str, str] = {}
-    token = _SERVED.set(served)
-    try:
-        yield served
-    finally:
-        _SERVED.reset(token)
+
+    __slots__ = ("_served", "_token")
+
+    def __enter__(self) -> dict[str, str]:
+        self._served: dict[str, str] = {}
+        self._token = _SERVED.set(self._served)
+        return self._served
+
+    def __exit__(self, *exc_info: object) -> None:
+        _SERVED.reset(self._token)
 
 
 def note_release(digest: str) -> None:

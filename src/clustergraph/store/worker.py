@@ -58,7 +58,7 @@ from clustergraph.errors import (
     ResultTooLarge,
     StoreError,
 )
-from clustergraph.store.base import ChunkedResult, Departure, SerializedResult
+from clustergraph.store.base import Cancellation, ChunkedResult, Departure, SerializedResult
 from clustergraph.store.isolation import Isolation, isolate
 from clustergraph.store.jobs import Engine, Failed, Job, Streamed
 from clustergraph.store.slots import Slots, wake
@@ -217,19 +217,19 @@ class WorkerPool:
                 else "untrusted queries are refused",
             )
 
-    def run(self, job: Job, cancel: threading.Event | None = None, timeout_s: float | None = None) -> Any:
+    def run(self, job: Job, cancel: Cancellation | None = None, timeout_s: float | None = None) -> Any:
         """The job's answer; `timeout_s` (for a probe, say) replaces the pool's own limit."""
         answer = self._ask(job, cancel, timeout_s or self._timeout_s)
         if isinstance(answer, _Chunks):
             return answer.joined()
         return answer
 
-    def stream(self, job: Job, cancel: threading.Event | None = None) -> ChunkedResult:
+    def stream(self, job: Job, cancel: Cancellation | None = None) -> ChunkedResult:
         """The answer of a job that serializes, handed over chunk by chunk (see `ChunkedResult`)."""
         return _chunked(job, self._ask(job, cancel, self._timeout_s))
 
     async def stream_async(
-        self, job: Job, cancel: threading.Event | None = None, gone: Departure | None = None
+        self, job: Job, cancel: Cancellation | None = None, gone: Departure | None = None
     ) -> ChunkedResult:
         """`stream` on the running event loop, with no thread: waiting for a worker and for its answer
         are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone` is
@@ -284,7 +284,7 @@ class WorkerPool:
         """Workers replaced so far (timeouts, clients gone, crashes)."""
         return self._restarts
 
-    def _ask(self, job: Job, cancel: threading.Event | None, timeout_s: float) -> Any:
+    def _ask(self, job: Job, cancel: Cancellation | None, timeout_s: float) -> Any:
         worker = self._acquire(cancel, timeout_s)
         deadline = time.monotonic() + timeout_s
         try:
@@ -295,7 +295,7 @@ class WorkerPool:
         return self._settle(worker, answer, deadline, cancel, timeout_s)
 
     def _settle(
-        self, worker: _Worker, answer: Any, deadline: float, cancel: threading.Event | None, timeout_s: float
+        self, worker: _Worker, answer: Any, deadline: float, cancel: Cancellation | None, timeout_s: float
     ) -> Any:
         """The worker's first message as the answer: the rest to read (the worker stays busy), a
         failure to raise, or the whole answer (the worker goes back to the pool)."""
@@ -306,13 +306,13 @@ class WorkerPool:
             raise answer.error
         return answer
 
-    def _acquire(self, cancel: threading.Event | None, timeout_s: float) -> _Worker:
+    def _acquire(self, cancel: Cancellation | None, timeout_s: float) -> _Worker:
         """A ready worker for one query: the slot's own, or (if it died or is vacant) a new one."""
         if self._closed:
             raise StoreError("the store is closed")
         return self._ready(self._checkout(cancel, timeout_s), cancel)
 
-    async def _acquire_async(self, cancel: threading.Event | None, gone: Departure | None) -> _Worker:
+    async def _acquire_async(self, cancel: Cancellation | None, gone: Departure | None) -> _Worker:
         """`_acquire`, awaiting a free slot; starting a worker for a vacant slot (rare) runs on a thread."""
         if self._closed:
             raise StoreError("the store is closed")
@@ -329,14 +329,14 @@ class WorkerPool:
                 self._release(left, healthy=True)
             raise
 
-    def _ready_for(self, delivery: _Delivery, slot: _Worker | None, cancel: threading.Event | None) -> _Worker:
+    def _ready_for(self, delivery: _Delivery, slot: _Worker | None, cancel: Cancellation | None) -> _Worker:
         """`_ready` on a thread for a coroutine that may be cancelled before the worker is ready."""
         worker = self._ready(slot, cancel)
         if not delivery.deliver(worker):
             self._release(worker, healthy=True)
         return worker
 
-    def _ready(self, slot: _Worker | None, cancel: threading.Event | None) -> _Worker:
+    def _ready(self, slot: _Worker | None, cancel: Cancellation | None) -> _Worker:
         """The slot's worker if it is alive, else a new one, ready; the slot is left vacant on failure."""
         worker = slot
         try:
@@ -353,7 +353,7 @@ class WorkerPool:
             self._slots.put(None)
             raise
 
-    def _start_up(self, worker: _Worker, cancel: threading.Event | None) -> None:
+    def _start_up(self, worker: _Worker, cancel: Cancellation | None) -> None:
         try:
             worker.wait_ready(cancel)
         except StoreError:
@@ -377,7 +377,7 @@ class WorkerPool:
         with self._lock:
             self._restarts += 1
 
-    def _checkout(self, cancel: threading.Event | None, timeout_s: float) -> _Worker | None:
+    def _checkout(self, cancel: Cancellation | None, timeout_s: float) -> _Worker | None:
         deadline = time.monotonic() + timeout_s
         busy = f"all {self._size} workers for {self.name} stayed busy for {timeout_s:g} s"
         return self._slots.take(_POLL_S, lambda: _check(deadline, cancel, busy))
@@ -418,7 +418,7 @@ class _Chunks(Iterator[bytes]):
         worker: _Worker,
         head: Streamed,
         deadline: float,
-        cancel: threading.Event | None,
+        cancel: Cancellation | None,
         timeout_s: float,
     ) -> None:
         self._timeout_s = timeout_s
@@ -505,7 +505,7 @@ class _Worker:
             child_end.close()
         return cls(process, parent_end, config)
 
-    def wait_ready(self, cancel: threading.Event | None) -> None:
+    def wait_ready(self, cancel: Cancellation | None) -> None:
         """Block until the worker has opened the store; StoreError if it cannot."""
         if self._ready:
             return
@@ -522,7 +522,7 @@ class _Worker:
         if isinstance(message, Ready):
             self.isolation = message.isolation
 
-    def call(self, job: Job, deadline: float, cancel: threading.Event | None, timeout_s: float) -> Any:
+    def call(self, job: Job, deadline: float, cancel: Cancellation | None, timeout_s: float) -> Any:
         try:
             send(self._connection.fileno(), job_message(job))
             self._wait(deadline, cancel, timeout_s)
@@ -580,7 +580,7 @@ class _Worker:
         if close:
             self._connection.close()
 
-    def receive_bytes(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> bytes:
+    def receive_bytes(self, deadline: float, cancel: Cancellation | None, timeout_s: float) -> bytes:
         """The next raw chunk of a streamed answer."""
         try:
             self._wait(deadline, cancel, timeout_s)
@@ -588,7 +588,7 @@ class _Worker:
         except (EOFError, OSError):
             raise self._death() from None
 
-    def _wait(self, deadline: float, cancel: threading.Event | None, timeout_s: float) -> None:
+    def _wait(self, deadline: float, cancel: Cancellation | None, timeout_s: float) -> None:
         while not self._connection.poll(_POLL_S):
             _check(deadline, cancel, f"the query ran longer than {timeout_s:g} s and was stopped")
 
@@ -695,9 +695,7 @@ def _strength(isolation: Isolation) -> int:
     return isolation.network_namespace + isolation.seccomp
 
 
-def _check(
-    deadline: float, cancel: threading.Event | None, timeout_message: str, gone: Departure | None = None
-) -> None:
+def _check(deadline: float, cancel: Cancellation | None, timeout_message: str, gone: Departure | None = None) -> None:
     if (cancel is not None and cancel.is_set()) or (gone is not None and gone.done()):
         raise QueryCancelled("the client went away")
     if time.monotonic() >= deadline:

@@ -9,7 +9,6 @@ for `offset + limit + 1` rows, so whether a next page exists is known, not guess
 from __future__ import annotations
 
 import inspect
-import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
@@ -34,7 +33,7 @@ from clustergraph.api.views.table import table
 from clustergraph.errors import QueryParameterError, ResourceNotFound
 from clustergraph.namespaces import slug_space
 from clustergraph.queries import NamedQuery, Parameter
-from clustergraph.store.base import GraphStore, QueryRequest, Solutions, Term
+from clustergraph.store.base import Cancel, Cancellation, GraphStore, QueryRequest, Solutions, Term
 
 RESERVED = ("limit", "offset", "format")
 HTML = "text/html"
@@ -90,7 +89,7 @@ def _endpoint(query: NamedQuery, max_results: int) -> Callable[..., Awaitable[Re
         page = Page(query, raw, limit, offset)
         await run_in_threadpool(_resolve_known, store, query, page.bindings)
         accept = request.headers.get("accept")
-        cancel = threading.Event()
+        cancel = Cancel()
         if query.form in ("CONSTRUCT", "DESCRIBE"):
             media_type = choose(None, accept, RDF_TYPES)
             graph = await run_cancellable(request, lambda: store.serialized(page.request(cancel), media_type), cancel)
@@ -235,7 +234,7 @@ class Page:
         self.query, self.raw, self.limit, self.offset = query, dict(raw), limit, offset
         self.bindings = query.bindings(raw)
 
-    def request(self, cancel: threading.Event) -> QueryRequest:
+    def request(self, cancel: Cancellation) -> QueryRequest:
         """One row more than the page holds, so that whether a next page exists is known."""
         rows = None if self.query.form in ("CONSTRUCT", "DESCRIBE") else self.offset + self.limit + 1
         return QueryRequest(self.query.text, self.bindings, limit=rows, cancel=cancel, trusted=True)

@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -37,11 +36,11 @@ from starlette.types import Receive, Scope, Send
 from clustergraph.api.cancellation import stream_cancellable
 from clustergraph.api.deps import public_base, settings_of, store_of
 from clustergraph.api.limits import ClientSlots
-from clustergraph.api.negotiation import GRAPH_OFFERS, RESULT_OFFERS, negotiate
+from clustergraph.api.negotiation import GRAPH_OFFERS, RESULT_OFFERS, header_of, negotiate
 from clustergraph.api.service_description import service_description
 from clustergraph.errors import NotAcceptable, QuerySyntaxError, UpdateRefused
 from clustergraph.settings import Settings
-from clustergraph.store.base import ChunkedResult, Dataset, GraphStore, QueryRequest
+from clustergraph.store.base import Cancel, Cancellation, ChunkedResult, Dataset, GraphStore, QueryRequest
 from clustergraph.store.formats import CSV, JSON_LD, N_TRIPLES, RDF_XML, SPARQL_JSON, SPARQL_XML, TSV, TURTLE
 from clustergraph.store.guard import Limits, inspect_query
 from clustergraph.store.syntax import is_empty, readable
@@ -129,10 +128,10 @@ async def sparql_get(request: Request) -> Response:
     store, settings = store_of(request), settings_of(request)
     params = _url_params(request)
     if "query" not in params and "update" not in params:
-        if negotiate(request.headers.get("accept"), [*GRAPH_OFFERS, _HTML]) == _HTML:
+        if negotiate(header_of(request.scope, b"accept"), [*GRAPH_OFFERS, _HTML]) == _HTML:
             return RedirectResponse(QUERY_PAGE, status_code=303)
         return await _describe(request, store, settings)
-    text, dataset = _operation(params)
+    text, dataset = _url_operation(request.scope["query_string"], params)
     return await _answer(request, store, settings, text, dataset, params)
 
 
@@ -183,8 +182,9 @@ async def _answer(
     graphs = info.form in ("CONSTRUCT", "DESCRIBE")
     media_type, written = _media_type(request, params, graphs)
     slots: ClientSlots = request.app.state.client_slots
-    release = slots.take(request.client.host if request.client else "")
-    cancel = threading.Event()
+    client = request.scope.get("client")
+    release = slots.take(client[0] if client else "")
+    cancel = Cancel()
     base_iri = f"{public_base(request, settings)}/sparql"
     query = QueryRequest(text, dataset=dataset, cancel=cancel, base_iri=base_iri)
     try:
@@ -192,13 +192,31 @@ async def _answer(
     except BaseException:
         release()
         raise
-    headers = {"Vary": "Accept"}
-    if result.truncated:
-        headers[TRUNCATED_HEADER] = "true"
     if result.body is not None:  # the whole answer came in one piece
         release()
-        return Response(result.body, media_type=media_type, headers=headers)
+        return WholeAnswer(result.body, _answer_headers(media_type, result.truncated))
+    headers = {"Vary": "Accept", **({TRUNCATED_HEADER: "true"} if result.truncated else {})}
     return StreamingResponse(_send(result, cancel, release), media_type=media_type, headers=headers)
+
+
+class WholeAnswer(Response):
+    """A whole answer with its headers made beforehand (`_answer_headers`): what Starlette's
+    `Response` does for every answer (its headers written out from a dict, the content type looked
+    at for a charset) is the same for every answer of one type, so it is done once per type."""
+
+    def __init__(self, body: bytes, headers: tuple[tuple[bytes, bytes], ...]) -> None:
+        self.status_code = 200
+        self.body = body
+        self.background = None
+        self.raw_headers = [(b"content-length", b"%d" % len(body)), *headers]
+
+
+@lru_cache(maxsize=64)
+def _answer_headers(media_type: str, truncated: bool) -> tuple[tuple[bytes, bytes], ...]:
+    """An answer's headers but its length, as Starlette's `Response` writes them."""
+    headers = {"Vary": "Accept", **({TRUNCATED_HEADER: "true"} if truncated else {})}
+    made = Response(b"", media_type=media_type, headers=headers)
+    return tuple((name, value) for name, value in made.raw_headers if name != b"content-length")
 
 
 def _media_type(request: Request, params: Params, graphs: bool) -> tuple[str, str]:
@@ -208,7 +226,7 @@ def _media_type(request: Request, params: Params, graphs: bool) -> tuple[str, st
     names = GRAPH_FORMAT_NAMES if graphs else RESULT_FORMAT_NAMES
     asked = params.get("format", [None])[-1]
     if asked is None:
-        chosen = negotiate(request.headers.get("accept"), list(offered))
+        chosen = negotiate(header_of(request.scope, b"accept"), list(offered))
         return chosen, offered[chosen]
     written = names.get(asked.lower(), offered.get(asked.lower()))
     if written is None:
@@ -217,7 +235,7 @@ def _media_type(request: Request, params: Params, graphs: bool) -> tuple[str, st
     return written, written
 
 
-async def _send(result: ChunkedResult, cancel: threading.Event, release: Callable[[], None]) -> AsyncIterator[bytes]:
+async def _send(result: ChunkedResult, cancel: Cancellation, release: Callable[[], None]) -> AsyncIterator[bytes]:
     """The answer's chunks as the worker hands them over; a client that leaves stops the worker."""
     chunks = iter(result)
     try:
@@ -230,7 +248,7 @@ async def _send(result: ChunkedResult, cancel: threading.Event, release: Callabl
 
 
 async def _describe(request: Request, store: GraphStore, settings: Settings) -> Response:
-    media_type = negotiate(request.headers.get("accept"), list(GRAPH_OFFERS))
+    media_type = negotiate(header_of(request.scope, b"accept"), list(GRAPH_OFFERS))
     endpoint = f"{public_base(request, settings)}/sparql"
     names = tuple(await run_in_threadpool(store.graph_names))
     body = await run_in_threadpool(service_description, endpoint, names, GRAPH_OFFERS[media_type])
@@ -244,6 +262,18 @@ def _operation(params: Params) -> tuple[str, Dataset]:
     if len(queries) != 1:
         raise HTTPException(400, f"give exactly one `query` parameter, not {len(queries)}")
     return queries[0], _dataset(params)
+
+
+def _url_operation(query_string: bytes, params: Params) -> tuple[str, Dataset]:
+    """`_operation` of the URL's parameters `params`, remembered per query string as they are."""
+    if len(query_string) <= _REMEMBERED_URL:
+        return _remembered_operation(query_string)
+    return _operation(params)
+
+
+@lru_cache(maxsize=512)
+def _remembered_operation(query_string: bytes) -> tuple[str, Dataset]:
+    return _operation(_remembered_url_params(query_string))
 
 
 def _dataset(params: Params) -> Dataset:
