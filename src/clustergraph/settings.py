@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=64, gt=0, description="Deepest nesting of { ( [ a query may have.")
     query_workers: int = Field(default=2, ge=1, description="Workers for untrusted queries sent to /sparql.")
     api_workers: int = Field(default=2, ge=1, description="Workers for the API's own queries and pages.")
+    answer_spin_us: int = Field(
+        default=250,
+        ge=0,
+        le=10_000,
+        description="With one /sparql query running and none waiting, wait this long for its answer without "
+        "letting the server's process sleep (a cheap query's answer comes sooner than a sleeping process wakes; "
+        "other requests wait at most this long meanwhile). 0: never.",
+    )
     spare_worker: bool = Field(default=True, description="Keep a worker started to replace a killed one at once.")
     query_memory_mb: int = Field(default=1024, gt=0, description="Memory one query may take in its worker.")
     worker_memory_quads: int = Field(

@@ -96,9 +96,7 @@ def test_the_quick_way_gives_the_long_ways_bytes(store: ox.Store, name: str, med
             expected = type(error)
         evaluated = 0
         try:
-            got: bytes | type[Exception] = solutions_answer(
-                evaluate(), evaluate, media_type, limit, max_bytes
-            ).body
+            got: bytes | type[Exception] = solutions_answer(evaluate(), evaluate, media_type, limit, max_bytes).body
         except Exception as error:
             got = type(error)
         assert got == expected, (name, media_type, limit, max_bytes)

@@ -33,6 +33,27 @@ def test_a_free_slot_is_taken_at_once_by_a_thread_and_by_a_coroutine() -> None:
     assert slots.free() == []
 
 
+def test_a_slot_is_the_sole_one_taken_only_while_no_other_is_taken_or_waited_for() -> None:
+    """What lets a pool's one query wait for its answer without yielding the loop (`WorkerPool`)."""
+    slots: Slots[str] = Slots()
+    slots.put("a")
+    slots.put("b")
+    assert not slots.sole_taken(2)
+    first = slots.take(POLL_S, never)
+    assert slots.sole_taken(2)
+    second = slots.take(POLL_S, never)
+    assert not slots.sole_taken(2)
+    waiter = threading.Thread(target=lambda: slots.take(POLL_S, never))
+    waiter.start()
+    while not slots._waiting:  # the waiter has joined the line
+        time.sleep(POLL_S)
+    slots.put(second)  # goes to the waiter: two taken again
+    waiter.join()
+    assert not slots.sole_taken(2)
+    slots.put(first)
+    assert slots.sole_taken(2)
+
+
 def test_the_free_slot_given_back_last_is_taken_first() -> None:
     """One client's queries in a row go to the same worker, whose caches are still warm."""
     slots: Slots[str] = Slots()

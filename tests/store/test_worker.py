@@ -67,11 +67,13 @@ def running(pids: list[int]) -> list[int]:
 
 
 @contextmanager
-def pool_of(config: WorkerConfig, size: int = 1, timeout_s: float = PATIENT_S) -> Iterator[WorkerPool]:
+def pool_of(
+    config: WorkerConfig, size: int = 1, timeout_s: float = PATIENT_S, spin_s: float = 0.0
+) -> Iterator[WorkerPool]:
     """A pool of `size` workers (and no spare), every process of which is gone afterwards."""
     spawner = Spawner(config, spare=False)
     try:
-        yield WorkerPool(spawner, size, timeout_s)
+        yield WorkerPool(spawner, size, timeout_s, spin_s=spin_s)
     finally:
         spawner.close()
 
@@ -342,6 +344,12 @@ def stream_on_loop(pool: WorkerPool, query: QueryJob, gone: float | None = None)
     return answer
 
 
+# The loop path awaits an answer on the loop, or (`spin_s`) first waits for it without yielding the
+# loop; a second is longer than any answer here takes, so that the answer is read on the spinning path.
+SPINS = [pytest.param(0.0, id="awaited"), pytest.param(1.0, id="spinning")]
+
+
+@pytest.mark.parametrize("spin_s", SPINS)
 @pytest.mark.parametrize(
     "max_bytes",
     [
@@ -351,12 +359,12 @@ def stream_on_loop(pool: WorkerPool, query: QueryJob, gone: float | None = None)
     ],
 )
 def test_answers_of_every_size_cross_on_the_loop_path_again_and_again(
-    database: Path, huge_answer_query: str, max_bytes: int | None
+    database: Path, huge_answer_query: str, max_bytes: int | None, spin_s: float
 ) -> None:
     """The loop watches a worker's pipe without blocking; the pipe must block again for the reads
     that follow, on this path and on the threads' path alike."""
     text = QUICK if max_bytes is None else huge_answer_query
-    with pool_of(WorkerConfig(database)) as pool:
+    with pool_of(WorkerConfig(database), spin_s=spin_s) as pool:
         for _ in range(3):
             raw = stream_on_loop(pool, job(text, SPARQL_JSON, max_bytes=max_bytes))
             body = json.loads(raw)
@@ -365,7 +373,9 @@ def test_answers_of_every_size_cross_on_the_loop_path_again_and_again(
         assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 0}
 
 
-def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(database: Path) -> None:
+@pytest.mark.parametrize("spin_s", [pytest.param(0.0, id="awaited"), pytest.param(0.2, id="spinning")])
+def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(database: Path, spin_s: float) -> None:
+    """Waiting for an answer without yielding the loop lasts `spin_s` at most: then it is awaited."""
     ticks = 0
 
     async def run() -> None:
@@ -376,7 +386,7 @@ def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(dat
             await asyncio.sleep(0.01)
         query.result()
 
-    with pool_of(WorkerConfig(database), timeout_s=1.0) as pool:
+    with pool_of(WorkerConfig(database), timeout_s=1.0, spin_s=spin_s) as pool:
         with pytest.raises(QueryTimeout, match="longer than 1 s"):
             on_fresh_loop(run)
         assert ticks > 20  # the loop went on while the worker ran
@@ -480,7 +490,8 @@ def test_a_worker_that_died_while_idle_is_replaced_before_the_next_query(databas
         assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 1}
 
 
-def test_a_crash_on_the_loop_path_is_reported_at_once_and_the_worker_replaced(database: Path) -> None:
+@pytest.mark.parametrize("spin_s", SPINS)
+def test_a_crash_on_the_loop_path_is_reported_at_once_and_the_worker_replaced(database: Path, spin_s: float) -> None:
     """The loop keeps watching a worker's pipe from query to query; a worker that dies under a query
     wakes it at once (not at its time limit), and the next query gets a fresh worker."""
     chain = "SELECT ?x WHERE { BIND(" + "+".join(["1"] * 20_000) + " AS ?x) }"
@@ -494,7 +505,7 @@ def test_a_crash_on_the_loop_path_is_reported_at_once_and_the_worker_replaced(da
         answer = await pool.stream_async(job(QUICK, SPARQL_JSON))
         return took, json.loads(answer.body or b"")["boolean"]
 
-    with pool_of(WorkerConfig(database, stack_bytes=256 * 1024), timeout_s=PATIENT_S) as pool:
+    with pool_of(WorkerConfig(database, stack_bytes=256 * 1024), timeout_s=PATIENT_S, spin_s=spin_s) as pool:
         took, answered = on_fresh_loop(crash_then_answer)
         assert took < PATIENT_S / 4 and answered is True
         assert pool.restarts == 1

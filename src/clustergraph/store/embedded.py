@@ -53,7 +53,13 @@ class _Generation:
         self.spawner = Spawner(config, spare=settings.spare_worker)
         try:
             self.api = WorkerPool(self.spawner, settings.api_workers, settings.query_timeout_s, "the API")
-            self.sparql = WorkerPool(self.spawner, settings.query_workers, settings.query_timeout_s, "/sparql")
+            self.sparql = WorkerPool(
+                self.spawner,
+                settings.query_workers,
+                settings.query_timeout_s,
+                "/sparql",
+                spin_s=settings.answer_spin_us / 1e6,
+            )
         except BaseException:
             self.spawner.close()
             raise

@@ -72,6 +72,11 @@ class Slots(Generic[S]):
             watch.leave(handoff.future)
         return handoff.slot()
 
+    def sole_taken(self, size: int) -> bool:
+        """Whether one of `size` slots is taken and nobody waits for one: read without the lock, a
+        hint for the taker, not a promise."""
+        return len(self._free) == size - 1 and not self._waiting
+
     def drain(self) -> list[S]:
         """Every free slot, taken at once."""
         with self._lock:
