@@ -15,6 +15,8 @@ import httpx
 import pytest
 from served import LiveServer, live_server
 
+from clustergraph.api.limits import ClientSlots
+from clustergraph.errors import TooManyQueries
 from clustergraph.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -122,3 +124,21 @@ def test_beyond_the_connection_limit_the_server_answers_503(tmp_path: Path) -> N
             time.sleep(0.01)
         else:
             pytest.fail("the server never took a connection again")
+
+
+def test_the_queries_running_are_counted_over_every_client() -> None:
+    """What tells the store that a query is alone in the server (`QueryRequest.alone`)."""
+    slots = ClientSlots(per_client=2)
+    first = slots.take("10.0.0.1")
+    assert slots.running() == 1
+    second, third = slots.take("10.0.0.1"), slots.take("10.0.0.2")
+    assert slots.running() == 3
+    with pytest.raises(TooManyQueries):
+        slots.take("10.0.0.1")
+    assert slots.running() == 3  # a refused query is not counted
+    second()
+    second()  # given back twice: counted once
+    first()
+    assert slots.running() == 1
+    third()
+    assert slots.running() == 0

@@ -337,7 +337,7 @@ def stream_on_loop(pool: WorkerPool, query: QueryJob, gone: float | None = None)
         left: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if gone is not None:
             asyncio.get_running_loop().call_later(gone, left.set_result, None)
-        answer = await pool.stream_async(query, None, left)
+        answer = await pool.stream_async(query, None, left, alone=True)  # the pool's spin, if it has one
         return answer.body if answer.body is not None else b"".join(answer)
 
     answer: bytes = on_fresh_loop(run)
@@ -373,6 +373,25 @@ def test_answers_of_every_size_cross_on_the_loop_path_again_and_again(
         assert pool.state() == {"size": 1, "busy": 0, "vacant": 0, "restarts": 0}
 
 
+@pytest.mark.parametrize("alone", [True, False])
+def test_a_query_alone_is_answered_without_yielding_the_loop_and_any_other_is_awaited(
+    database: Path, alone: bool
+) -> None:
+    """A callback the loop holds ready runs after the answer of a query that is `alone` (the pool
+    waited for it without yielding), before the answer of any other (the pool awaited it)."""
+
+    async def order() -> list[str]:
+        events: list[str] = []
+        asyncio.get_running_loop().call_soon(events.append, "the loop's turn")
+        answer = await pool.stream_async(job(QUICK, SPARQL_JSON), alone=alone)
+        events.append("answered" if json.loads(answer.body or b"")["boolean"] else "wrong answer")
+        return events
+
+    with pool_of(WorkerConfig(database), spin_s=1.0) as pool:
+        expected = ["answered", "the loop's turn"] if alone else ["the loop's turn", "answered"]
+        assert on_fresh_loop(order) == expected
+
+
 @pytest.mark.parametrize("spin_s", [pytest.param(0.0, id="awaited"), pytest.param(0.2, id="spinning")])
 def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(database: Path, spin_s: float) -> None:
     """Waiting for an answer without yielding the loop lasts `spin_s` at most: then it is awaited."""
@@ -380,7 +399,7 @@ def test_a_runaway_query_on_the_loop_path_is_stopped_and_the_loop_stays_free(dat
 
     async def run() -> None:
         nonlocal ticks
-        query = asyncio.ensure_future(pool.stream_async(job(RUNAWAY, SPARQL_JSON)))
+        query = asyncio.ensure_future(pool.stream_async(job(RUNAWAY, SPARQL_JSON), alone=True))
         while not query.done():
             ticks += 1
             await asyncio.sleep(0.01)
@@ -500,7 +519,7 @@ def test_a_crash_on_the_loop_path_is_reported_at_once_and_the_worker_replaced(da
         assert (await pool.stream_async(job(QUICK, SPARQL_JSON))).body  # watched from now on
         started = time.monotonic()
         with pytest.raises(QueryCrashed, match="SIGSEGV"):
-            await pool.stream_async(job(chain, SPARQL_JSON))
+            await pool.stream_async(job(chain, SPARQL_JSON), alone=True)
         took = time.monotonic() - started
         answer = await pool.stream_async(job(QUICK, SPARQL_JSON))
         return took, json.loads(answer.body or b"")["boolean"]

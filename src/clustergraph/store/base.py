@@ -120,7 +120,9 @@ class QueryRequest:
     (never more than the store's `max_results`). Setting `cancel` stops the query: the client
     has gone. `trusted` is for text this project wrote (named queries, pages); a client's SPARQL is
     not, and runs only where the store can keep it off the network, on capacity of its own (so that
-    it cannot starve the service's own queries and pages). Relative IRIs resolve against `base_iri`."""
+    it cannot starve the service's own queries and pages). Relative IRIs resolve against `base_iri`.
+    `alone`: no other client's query runs in this server meanwhile, so the store may wait for the
+    answer without yielding the event loop (`store.worker.WorkerPool`, `answer_spin_us`)."""
 
     text: str
     bindings: Mapping[str, Identifier] = field(default_factory=dict)
@@ -129,6 +131,7 @@ class QueryRequest:
     cancel: Cancellation | None = field(default=None, compare=False)
     trusted: bool = False
     base_iri: str | None = None
+    alone: bool = False
 
 
 class GraphStore(Protocol):

@@ -152,7 +152,7 @@ class EmbeddedStore:
         generation = self._enter()
         try:
             job = self._job(request, media_type, generation)
-            inner = await generation.pool(request).stream_async(job, request.cancel, gone)
+            inner = await generation.pool(request).stream_async(job, request.cancel, gone, alone=request.alone)
         except BaseException:
             generation.leave()
             raise

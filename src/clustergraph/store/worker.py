@@ -188,7 +188,7 @@ class WorkerPool:
     def __init__(
         self, spawner: Spawner, size: int, timeout_s: float, name: str = "queries", *, spin_s: float = 0.0
     ) -> None:
-        """`spin_s`: how long `stream_async` waits for the answer of the pool's only query without
+        """`spin_s`: how long `stream_async` waits for the answer of a query that is `alone` without
         yielding the event loop (`_Worker.call_async`); 0, never."""
         self.name = name
         self._spawner = spawner
@@ -235,16 +235,18 @@ class WorkerPool:
         return _chunked(job, self._ask(job, cancel, self._timeout_s))
 
     async def stream_async(
-        self, job: Job, cancel: Cancellation | None = None, gone: Departure | None = None
+        self, job: Job, cancel: Cancellation | None = None, gone: Departure | None = None, *, alone: bool = False
     ) -> ChunkedResult:
         """`stream` on the running event loop, with no thread: waiting for a worker and for its answer
         are awaited (the rest of a streamed answer is still read chunk by chunk, blocking). `gone` is
-        done once the client has left, which stops the query as setting `cancel` does."""
+        done once the client has left, which stops the query as setting `cancel` does. `alone`: the
+        caller knows of no other query in the server, which may then wait for the answer without
+        yielding the loop, if the pool sees none either (`_Worker.call_async`)."""
         watch = self._watches.of(asyncio.get_running_loop(), _POLL_S)
         for tries_left in (1, 0):
             worker = await self._acquire_async(cancel, gone)
             deadline = time.monotonic() + self._timeout_s
-            spin_s = self._spin_s if self._slots.sole_taken(self._size) else 0.0
+            spin_s = self._spin_s if alone and self._slots.sole_taken(self._size) else 0.0
             try:
                 check = partial(_check, deadline, cancel, self._too_long, gone)
                 answer = await worker.call_async(job, watch, check, spin_s)
@@ -548,8 +550,9 @@ class _Worker:
         long: a cheap query's answer comes back in less time than it takes to wake a process that
         went to sleep for it (on this machine, a type lookup's p50 at one connection fell from
         about 430 to 340 µs; benchmarks/README.md, "Waiting for an answer without sleeping").
-        The pool asks for it only while this is its one query and nobody waits for a worker, when
-        the loop has nothing of the pool's to do meanwhile; other requests wait at most `spin_s`."""
+        The pool asks for it only for a query with no other in the server (`QueryRequest.alone`),
+        when the loop has no other query to look after meanwhile; a request that arrives during the
+        wait is read at most `spin_s` later."""
         try:
             descriptor = self._connection.fileno()  # OSError once stopped (and the number perhaps reused)
             send(descriptor, job_message(job))

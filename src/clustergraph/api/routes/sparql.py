@@ -186,7 +186,7 @@ async def _answer(
     release = slots.take(client[0] if client else "")
     cancel = Cancel()
     base_iri = f"{public_base(request, settings)}/sparql"
-    query = QueryRequest(text, dataset=dataset, cancel=cancel, base_iri=base_iri)
+    query = QueryRequest(text, dataset=dataset, cancel=cancel, base_iri=base_iri, alone=slots.running() == 1)
     try:
         result = await stream_cancellable(request, store, query, written, cancel)
     except BaseException:
