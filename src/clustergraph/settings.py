@@ -72,9 +72,9 @@ class Settings(BaseSettings):
         default=250,
         ge=0,
         le=10_000,
-        description="With one /sparql query running and none waiting, wait this long for its answer without "
-        "letting the server's process sleep (a cheap query's answer comes sooner than a sleeping process wakes; "
-        "other requests wait at most this long meanwhile). 0: never.",
+        description="For a /sparql query with no other client's query running, wait this long for its answer "
+        "without letting the server's process sleep (a cheap query's answer comes sooner than a sleeping process "
+        "wakes; a request that arrives meanwhile is read at most this much later). 0: never.",
     )
     spare_worker: bool = Field(default=True, description="Keep a worker started to replace a killed one at once.")
     query_memory_mb: int = Field(default=1024, gt=0, description="Memory one query may take in its worker.")
