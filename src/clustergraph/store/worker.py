@@ -483,18 +483,24 @@ class _Chunks(Iterator[bytes]):
 
 
 class _Worker:
-    """One worker process and the server's end of its pipe.
+    """One worker process and the server's ends of its two pipes: jobs go down one, answers come up
+    the other. Two pipes, not one duplex socket pair (`multiprocessing.Pipe()`): on a Unix socket, a
+    reader and a writer wait in one queue, so the server reading an answer woke the worker already
+    blocked reading its next job, for nothing, a context switch per query (`perf` showed 17% of a
+    worker's time in `finish_task_switch`, and 2.4% of the server's in waking it from `read`);
+    a pipe wakes only those waiting for what changed (benchmarks/README.md, "Two pipes").
 
-    On the loop path the pipe is watched by the loop for as long as the worker serves queries there
+    On the loop path the answers' pipe is watched by the loop for as long as the worker serves queries there
     (`_Watched`): adding and removing a reader for every query (two epoll_ctl calls, uvloop's
     bookkeeping) cost the server 70–77 against 54–59 µs of CPU per type lookup through the store
     (`benchmarks/server_cost.py`), a fifth of its share of the trip. A descriptor the loop watches
     must not be closed under it (libuv aborts when the number comes back as another file's), so
     `stop` leaves the closing to the loop that watches it."""
 
-    def __init__(self, process: SpawnProcess, connection: Connection, config: WorkerConfig) -> None:
+    def __init__(self, process: SpawnProcess, answers: Connection, jobs: Connection, config: WorkerConfig) -> None:
         self._process = process
-        self._connection = connection
+        self._connection = answers  # read here, and watched by the loop
+        self._jobs = jobs  # written here
         self._config = config
         self._ready = False
         self.isolation = Isolation()
@@ -504,16 +510,21 @@ class _Worker:
 
     @classmethod
     def start(cls, context: multiprocessing.context.SpawnContext, config: WorkerConfig) -> _Worker:
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, config), name="clustergraph-query", daemon=True)
+        jobs_read, jobs_written = context.Pipe(duplex=False)
+        answers_read, answers_written = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_serve, args=(jobs_read, answers_written, config), name="clustergraph-query", daemon=True
+        )
         try:
             process.start()
         except BaseException:
-            parent_end.close()
+            answers_read.close()
+            jobs_written.close()
             raise
         finally:
-            child_end.close()
-        return cls(process, parent_end, config)
+            jobs_read.close()
+            answers_written.close()
+        return cls(process, answers_read, jobs_written, config)
 
     def wait_ready(self, cancel: Cancellation | None) -> None:
         """Block until the worker has opened the store; StoreError if it cannot."""
@@ -534,7 +545,7 @@ class _Worker:
 
     def call(self, job: Job, deadline: float, cancel: Cancellation | None, timeout_s: float) -> Any:
         try:
-            send(self._connection.fileno(), job_message(job))
+            send(self._jobs.fileno(), job_message(job))
             self._wait(deadline, cancel, timeout_s)
             return read_answer(receive(self._connection.fileno()), job)
         except (EOFError, OSError):
@@ -555,7 +566,7 @@ class _Worker:
         wait is read at most `spin_s` later."""
         try:
             descriptor = self._connection.fileno()  # OSError once stopped (and the number perhaps reused)
-            send(descriptor, job_message(job))
+            send(self._jobs.fileno(), job_message(job))
         except OSError:  # EPIPE: the worker is gone, the job unread (cheaper than asking whether it lives)
             raise _Unsent from None
         try:
@@ -598,7 +609,11 @@ class _Worker:
                 self._watched = None
             close = self._stopped and self._watched is None
         if close:
-            self._connection.close()
+            self._close()
+
+    def _close(self) -> None:
+        self._jobs.close()
+        self._connection.close()
 
     def receive_bytes(self, deadline: float, cancel: Cancellation | None, timeout_s: float) -> bytes:
         """The next raw chunk of a streamed answer."""
@@ -626,8 +641,9 @@ class _Worker:
             self._stopped = True
             watched = self._watched
         if watched is None:
-            self._connection.close()
+            self._close()
         else:
+            self._jobs.close()  # not watched: closed at once (the worker, if alive, reads the end of its jobs)
             watched.let_go_from_elsewhere()
         if self._process.is_alive():
             self._process.kill()
@@ -734,29 +750,29 @@ def _check(deadline: float, cancel: Cancellation | None, timeout_message: str, g
         raise QueryTimeout(timeout_message)
 
 
-def _serve(connection: Connection, config: WorkerConfig) -> None:
-    """The worker process: answer jobs from the pipe until the parent closes it."""
+def _serve(jobs: Connection, answers: Connection, config: WorkerConfig) -> None:
+    """The worker process: answer the jobs of one pipe on the other until the parent closes the first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops its workers
     isolation = isolate(network_namespace=config.network_namespace, seccomp=config.seccomp)
     threading.stack_size(config.stack_bytes)
-    loop = threading.Thread(target=_answer_jobs, args=(connection, config, isolation), name="query")
+    loop = threading.Thread(target=_answer_jobs, args=(jobs, answers, config, isolation), name="query")
     loop.start()
     loop.join()
 
 
-def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolation) -> None:
+def _answer_jobs(jobs: Connection, answers: Connection, config: WorkerConfig, isolation: Isolation) -> None:
     try:
         engine = Engine(_opened(config))
     except OSError as error:
-        connection.send(Failed(StoreError(f"the store at {config.database} cannot be opened: {error}")))
+        answers.send(Failed(StoreError(f"the store at {config.database} cannot be opened: {error}")))
         return
     if config.memory_bytes is not None:
         _limit_memory(config.memory_bytes)
-    connection.send(Ready(isolation))
-    descriptor = connection.fileno()
+    answers.send(Ready(isolation))
+    inbox, outbox = jobs.fileno(), answers.fileno()
     while True:
         try:
-            job = read_job(receive(descriptor))
+            job = read_job(receive(inbox))
         except (EOFError, OSError):
             return
         try:
@@ -764,7 +780,7 @@ def _answer_jobs(connection: Connection, config: WorkerConfig, isolation: Isolat
         except MemoryError:
             answer = Failed(ResultTooLarge(_too_much_memory(config.memory_bytes or 0)))
         for message in answer_messages(answer):
-            send(descriptor, message)
+            send(outbox, message)
 
 
 def _opened(config: WorkerConfig) -> ox.Store:
