@@ -7,8 +7,8 @@ Two independent means, both applied where available:
   (no user namespaces, no CAP_SYS_ADMIN);
 - a **seccomp filter** (libseccomp, through `pyseccomp`): `socket(2)` fails with EPERM for every
   family but AF_UNIX, and `connect(2)` for every socket, so that not even a local resolver (nscd,
-  systemd-resolved) can be asked to look a name up; the worker's pipe to its parent, a socket pair
-  made before the filter, needs neither. `io_uring_setup(2)`, which could open sockets around the
+  systemd-resolved) can be asked to look a name up; the worker's two pipes to its parent, made
+  before the filter, need neither. `io_uring_setup(2)`, which could open sockets around the
   filter, fails too. It needs no privilege, only `no_new_privs`, which libseccomp sets, and a kernel
   built with seccomp (every mainstream one since 3.17).
 
