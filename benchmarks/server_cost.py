@@ -7,18 +7,23 @@ and the process's CPU time is divided by the requests. Each layer is entered on 
 difference between two rows is what the outer one adds:
 
 - `app`: the whole ASGI app, as uvicorn calls it (middlewares, the `/sparql` shortcut, the route);
+- `app, instant store`: the same app in front of a store that hands back the type lookup's answer at
+  once, with no worker: what the app's own layers cost the server, apart from the trip to a worker;
 - `route`: the `/sparql` GET endpoint and its response, called with a request object;
 - `store`: the embedded store's `stream_async`, the query as the route hands it over;
 - `process hop`: `benchmarks.process_hop`'s bare app on its own workers, the bound of the design;
 - `percent-decoding the query string`: the URL's parameters decoded afresh, which the route now
   remembers per query string.
 
-The time the server waits for its query workers is not CPU. Their own CPU (user and system, from
-`/proc/<pid>/stat`, in clock ticks: 10 ms on most Linux, so a round of 2,000 requests reads it to
-about 5 µs a request) is printed beside each layer that reaches them, for ours and for the process
-hop's workers: a worker's share of a query (receiving the job, evaluating, serializing the answer
-within its limits, sending it) without wrk or HTTP. The best of `--rounds` rounds of `--requests`
-each is printed, in µs per request; the two CPU figures of a row are the same round's.
+The time the server waits for its query workers is not CPU, except where it waits without sleeping:
+a query sent one after another is alone in the server, so the `app` and `route` rows include the
+wait for its answer (`answer_spin_us`); the `store` row's query is not marked alone, and does not.
+The workers' own CPU (user and system, from `/proc/<pid>/stat`, in clock ticks: 10 ms on most Linux,
+so a round of 2,000 requests reads it to about 5 µs a request) is printed beside each layer that
+reaches them, for ours and for the process hop's workers: a worker's share of a query (receiving the
+job, evaluating, serializing the answer within its limits, sending it) without wrk or HTTP. The best
+of `--rounds` rounds of `--requests` each is printed, in µs per request; the two CPU figures of a
+row are the same round's.
 
     .venv/bin/python -m benchmarks.server_cost --release release
 """
@@ -42,7 +47,7 @@ from benchmarks.process_hop import RELEASE_ENV, TYPE_LOOKUP, HopApp
 from clustergraph.api.app import create_app
 from clustergraph.api.routes.sparql import SPARQL_PATH, _decoded_url_params, sparql_get
 from clustergraph.settings import Settings
-from clustergraph.store.base import QueryRequest
+from clustergraph.store.base import ChunkedResult, Departure, QueryRequest, SerializedResult
 from clustergraph.store.embedded import EmbeddedStore
 from clustergraph.store.formats import SPARQL_JSON
 
@@ -83,6 +88,20 @@ def _answered(statuses: list[int]) -> Callable[[Message], Awaitable[None]]:
     return send
 
 
+class _InstantStore:
+    """In the store's place: the answer it is given, at once, for every query; no worker."""
+
+    release_digest = "0" * 16  # what the answers' release headers name
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def stream_async(
+        self, request: QueryRequest, media_type: str, gone: Departure | None = None
+    ) -> ChunkedResult:
+        return ChunkedResult.whole(SerializedResult(self._body, media_type))
+
+
 def _ticks(pids: Sequence[int]) -> int:
     """The CPU the processes `pids` have used so far (user and system), in clock ticks."""
     total = 0
@@ -121,6 +140,11 @@ async def measure(release: Path, rounds: int, requests: int) -> dict[str, tuple[
         async def whole_app() -> None:
             await app(_scope(app, query_string), _receive, send)
 
+        instant = create_app(Settings(release_dir=release, store_dir=Path(work) / "unused"))  # no lifespan: no store
+
+        async def instant_app() -> None:
+            await instant(_scope(instant, query_string), _receive, send)
+
         async def route() -> None:
             scope = _scope(app, query_string)
             response = await sparql_get(Request(scope, _receive))
@@ -147,6 +171,7 @@ async def measure(release: Path, rounds: int, requests: int) -> dict[str, tuple[
 
         layers: dict[str, tuple[Call, Callable[[], Sequence[int]]]] = {
             "app": (whole_app, ours),
+            "app, instant store": (instant_app, none),
             "route": (route, ours),
             "store": (store, ours),
             "process hop": (process_hop, lambda: hop.pids),
@@ -154,6 +179,11 @@ async def measure(release: Path, rounds: int, requests: int) -> dict[str, tuple[
         }
         best: dict[str, tuple[float, float]] = {}
         async with app.router.lifespan_context(app):
+            answer = await app.state.store.stream_async(
+                QueryRequest(text, base_iri=f"{BASE}{SPARQL_PATH}"), SPARQL_JSON
+            )
+            assert answer.body is not None, "the type lookup's answer comes whole"
+            instant.state.store = _InstantStore(answer.body)
             for _ in range(rounds):  # interleaved, so that a noisy moment spreads over all of them
                 for name, (call, pids) in layers.items():
                     measured = await _cpu_us(call, requests, pids)
