@@ -11,7 +11,9 @@ server has an answer cache. Before measuring, every server's answer to every que
 and its row count compared.
 
 A round measures, at 16 connections (`wrk -t2 -c16`) and then at 1 (`wrk -t1 -c1 --latency`), the
-floor once and then each query on each server in turn, the servers in a rotated order from round to
+floor once (sent the very request ours gets for the type lookup, so that the two differ only in what
+the server does with it: a floor asked a bare `/sparql` would skip parsing a URL of some 300 bytes,
+which ours cannot) and then each query on each server in turn, the servers in a rotated order from round to
 round, so that the load of this shared machine falls on all of them alike; after each run, the next
 waits until the server measured has stopped working off what wrk left queued (`settle`). The figures are the
 medians over the rounds of each server's requests per second (16 connections) and median latency
@@ -45,8 +47,9 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 WORK_DIR = REPOSITORY / "build" / "speed"
 BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
+LOOKUP = "type lookup"  # the query the floor's targets are about
 QUERIES = {
-    "type lookup": BENCH_QUERIES / "speed" / "type-lookup.rq",
+    LOOKUP: BENCH_QUERIES / "speed" / "type-lookup.rq",
     "COUNT(*)": BENCH_QUERIES / "triple-count.rq",
     "Russian-label CONTAINS": BENCH_QUERIES / "speed" / "label-contains-ru.rq",
     "case join with OPTIONAL": REPOSITORY / "queries" / "cases.rq",
@@ -161,7 +164,7 @@ def measure(release: Path, rounds: int, seconds: float, work: Path) -> dict[str,
         for round_ in range(rounds):
             order = PEERS[round_ % 3 :] + PEERS[: round_ % 3]
             for connections in (16, 1):
-                floor = wrk(f"{bases[FLOOR]}/sparql", connections, seconds)
+                floor = wrk(query_url(FLOOR, bases[FLOOR], texts[LOOKUP]), connections, seconds)
                 runs.append({"round": round_, "c": connections, "server": FLOOR, "query": None, **floor.__dict__})
                 print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
                 for query, text in texts.items():
@@ -194,7 +197,7 @@ def _medians(runs: list[dict[str, Any]], server: str, query: str | None) -> dict
 
 def _per_round(runs: list[dict[str, Any]], c: int, key: str) -> float | None:
     """The median over rounds of ours / the floor on the type lookup, each ratio within one round."""
-    ours, floor = _values(runs, OURS, "type lookup", c, key), _values(runs, FLOOR, None, c, key)
+    ours, floor = _values(runs, OURS, LOOKUP, c, key), _values(runs, FLOOR, None, c, key)
     if len(ours) != len(floor):  # a run whose floor was not recorded
         return None
     return _median([a / b if a is not None and b else None for a, b in zip(ours, floor, strict=True)])
@@ -223,7 +226,7 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
     floor = _medians(runs, FLOOR, None)
     over_oxigraph = [_ratio(table[q][OURS]["rps_c16"], table[q][OXIGRAPH]["rps_c16"]) for q in QUERIES]
     finite = [r for r in over_oxigraph if r is not None and 0 < r < math.inf]
-    lookup = table["type lookup"][OURS]
+    lookup = table[LOOKUP][OURS]
     return {
         "queries": table,
         "floor": floor,
