@@ -552,4 +552,4 @@ def test_workers_watched_by_a_running_loop_are_closed_from_another_thread(databa
     pool = WorkerPool(spawner, 2, PATIENT_S)
     pids = on_fresh_loop(query_then_wait_for_close)
     assert running(pids) == []
-    assert all(worker._connection.closed for worker in pool._slots.free() if worker is not None)
+    assert all(worker._connection.closed and worker._jobs.closed for worker in pool._slots.free() if worker is not None)

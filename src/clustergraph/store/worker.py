@@ -612,6 +612,8 @@ class _Worker:
             self._close()
 
     def _close(self) -> None:
+        """Both pipes, once: by `stop`, or by the loop that watched the answers' pipe (never both, which
+        could close a number already reused by another file)."""
         self._jobs.close()
         self._connection.close()
 
@@ -636,14 +638,13 @@ class _Worker:
 
     def stop(self) -> None:
         """Kill the process and wait for it (it is not `close()`d: a reader may still ask why it died).
-        The pipe is closed now, or by the loop that watches it once it has stopped watching."""
+        The pipes are closed now, or by the loop that watches them once it has stopped watching."""
         with self._lock:
             self._stopped = True
             watched = self._watched
         if watched is None:
             self._close()
         else:
-            self._jobs.close()  # not watched: closed at once (the worker, if alive, reads the end of its jobs)
             watched.let_go_from_elsewhere()
         if self._process.is_alive():
             self._process.kill()
