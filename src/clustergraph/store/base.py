@@ -100,7 +100,8 @@ class Cancellation(Protocol):
 class Cancel:
     """A `Cancellation` that is only a flag: setting or reading a bool needs no lock under the GIL,
     and nothing waits on it, so it needs no condition variable either. Every `/sparql` request makes
-    one, in 0.2 µs against a `threading.Event`'s 2.6 µs."""
+    one: 84 ns against a `threading.Event`'s 1.98 µs (`python -m timeit -s "from clustergraph.store.base
+    import Cancel" "Cancel()"`, and the same for `threading.Event()`)."""
 
     __slots__ = ("_set",)
 

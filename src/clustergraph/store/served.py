@@ -13,7 +13,8 @@ class ServedRelease:
 
     A dict rather than a value: the store runs in worker threads, on copies of this context that
     share the dict but not their own assignments. A class rather than a generator function: entered
-    on every request, it costs a third of what `contextlib.contextmanager`'s machinery does.
+    on every request, `with ServedRelease(): pass` takes 325 ns, the same under `contextlib.contextmanager`
+    1.08 µs (`python -m timeit`).
     """
 
     __slots__ = ("_served", "_token")
