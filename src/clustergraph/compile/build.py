@@ -28,7 +28,14 @@ from clustergraph.compile.incremental import (
     source_digests,
     source_key,
 )
-from clustergraph.compile.load import Sources, load_project, load_schema, missing_manifest, source_folders
+from clustergraph.compile.load import (
+    Sources,
+    load_project,
+    load_schema,
+    missing_manifest,
+    source_files,
+    source_folders,
+)
 from clustergraph.compile.progress import Progress, Quiet, peak_rss_mb
 from clustergraph.compile.reason import infer
 from clustergraph.compile.release import Release, write_release
@@ -165,7 +172,7 @@ def _load(
     for name in digests:
         summary = known.get(name)
         if summary is None:
-            sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir, pool.workers is None)
+            sources.add_source(name, source_files(project_dir, name), project_dir, pool.workers is None)
             facts[name] = facts_of(name, sources.data[name], vocabulary, properties)
         else:
             facts[name] = summary.facts
@@ -194,7 +201,7 @@ def _start(
         return workers, jobs
     for name in todo:
         if name not in sources.data:
-            sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir)
+            sources.add_source(name, source_files(project_dir, name), project_dir)
     return InProcess(sources, project_dir, jobs, pool.engine, pool.validator), jobs
 
 

@@ -13,7 +13,7 @@ explicit `"x"^^xsd:string` reads as the plain `"x"`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,7 +46,6 @@ class Sources:
     per_source_shapes: Graph = field(default_factory=Graph)
     origins: dict[Node, str] = field(default_factory=dict)
     source_origins: dict[str, dict[Node, str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
     def add_source(self, name: str, paths: Iterable[Path], root: Path, locate: bool = True) -> None:
         """Load one source's files; its subjects remember their file and line, within the source and overall
@@ -55,10 +54,6 @@ class Sources:
         self.data[name] = load_files(paths, root, self.source_origins[name] if locate else None)
         for subject, where in self.source_origins[name].items():
             self.origins.setdefault(subject, where)
-
-    def warn_about_missing_manifests(self) -> None:
-        """A source folder without a manifest still builds; its record is then only what its Turtle says."""
-        self.warnings += [missing_manifest(name) for name, graph in self.data.items() if not has_manifest(graph, name)]
 
     def all_data(self) -> Graph:
         merged = bind_prefixes(Graph())
@@ -147,11 +142,15 @@ def load_project(project_dir: Path, on_source: Callable[[str], None] | None = No
     sources' subjects do not learn their file and line (`add_source`)."""
     sources = load_schema(project_dir)
     for folder in source_folders(project_dir):
-        sources.add_source(folder.name, folder.rglob("*.ttl"), project_dir, locate)
+        sources.add_source(folder.name, source_files(project_dir, folder.name), project_dir, locate)
         if on_source is not None:
             on_source(folder.name)
-    sources.warn_about_missing_manifests()
     return sources
+
+
+def source_files(project_dir: Path, name: str) -> Iterator[Path]:
+    """The Turtle files of the source `data/<name>/`, in its subfolders too."""
+    return (project_dir / "data" / name).rglob("*.ttl")
 
 
 def load_schema(project_dir: Path) -> Sources:
@@ -169,9 +168,9 @@ def load_schema(project_dir: Path) -> Sources:
 def load_sources(schema: Sources, project_dir: Path, names: Iterable[str]) -> Sources:
     """Some of the project's sources (in name order, as `load_project` reads them) beside `schema`, which
     is shared, not copied: what one batch of a build needs."""
-    sources = replace(schema, data={}, origins=dict(schema.origins), source_origins={}, warnings=[])
+    sources = replace(schema, data={}, origins=dict(schema.origins), source_origins={})
     for name in sorted(names):
-        sources.add_source(name, (project_dir / "data" / name).rglob("*.ttl"), project_dir)
+        sources.add_source(name, source_files(project_dir, name), project_dir)
     return sources
 
 
