@@ -560,7 +560,9 @@ class _Worker:
         With `spin_s`, the answer is first waited for without yielding the loop, for at most that
         long: a cheap query's answer comes back in less time than it takes to wake a process that
         went to sleep for it (on this machine, a type lookup's p50 at one connection fell from
-        about 370 to 280 µs; benchmarks/README.md, "Waiting for an answer without sleeping").
+        about 370 to 280 µs in ad hoc interleaved wrk runs, and ours now answers about as fast as
+        `benchmarks/process_hop.py`'s bare hop; benchmarks/README.md, "Waiting for an answer without
+        sleeping").
         The pool asks for it only for a query with no other in the server (`QueryRequest.alone`),
         when the loop has no other query to look after meanwhile; a request that arrives during the
         wait is read at most `spin_s` later."""
